@@ -1,0 +1,1 @@
+"""Channels (console, Telegram, Zalo) and the channel-neutral conversation engine."""

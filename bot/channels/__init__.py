@@ -1,0 +1,1 @@
+"""Channel adapters: translate channel updates to `Incoming`, render `Reply`."""

@@ -1,0 +1,237 @@
+"""The conversation engine: one entry point, `Engine.handle(incoming) -> list[Reply]`.
+
+Each incoming update is one database transaction: the update id is claimed, the officer and the
+chat's state are loaded, one handler runs, and state, figures and the claim commit together. A handler
+is a plain function of a `Ctx`; flows register handlers on the module-level `router` (a table of
+commands, button prefixes, states and free-text intents), so Telegram, Zalo and the console share it.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from common.errors import OfficerError
+from common.settings import Settings
+from common.vntext import fold, nfc
+from db.models import ConversationState, Membership, Officer, Unit
+from db.repo import channel_state, people
+from db.session import Database
+from bot.messages import BUTTON, FILE, IMAGE, STICKER, TEXT, VOICE, Button, Incoming, Reply
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 4000  # longer messages are refused politely: nobody types a report that long on a phone
+
+Handler = Callable[["Ctx"], "bool | None"]
+
+
+@dataclass
+class Ctx:
+    s: Session
+    incoming: Incoming
+    state: ConversationState
+    officer: Officer | None
+    settings: Settings
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.incoming.text
+
+    def say(self, text: str, buttons: list[Button] | None = None, files=None, photos=None,
+            to_chat: str | None = None) -> None:
+        self.replies.append(Reply(text, list(buttons or []), list(files or []), list(photos or []), to_chat))
+
+    # --- who is speaking, for which unit ---------------------------------------------------------
+    def memberships(self) -> list[Membership]:
+        return people.active_memberships(self.s, self.officer.id) if self.officer else []
+
+    @property
+    def unit(self) -> Unit | None:
+        ms = self.memberships()
+        if not ms:
+            return None
+        wanted = self.state.data.get("unit_id")
+        for m in ms:
+            if m.unit_id == wanted:
+                return m.unit
+        return ms[0].unit
+
+    def roles(self) -> set[str]:
+        u = self.unit
+        return people.roles_in_unit(self.s, self.officer.id, u.id) if (u and self.officer) else set()
+
+    def require_role(self, *roles: str) -> Unit:
+        """The officer's unit, if they hold one of `roles` there; otherwise a polite refusal."""
+        u = self.unit
+        if u is None:
+            raise OfficerError("Anh/chị chưa thuộc đơn vị nào. Vui lòng nhập mã mời: /start MÃ_MỜI")
+        if not (self.roles() & set(roles)):
+            raise OfficerError("Anh/chị không có quyền thực hiện thao tác này trong đơn vị.")
+        return u
+
+    # --- conversation state ----------------------------------------------------------------------
+    def set_flow(self, flow: str, step: str = "", **data) -> None:
+        self.state.flow, self.state.step = flow, step
+        merged = dict(self.state.data or {})
+        merged.update(data)
+        self.state.data = merged  # reassign so the JSON column is marked dirty
+
+    def update_data(self, **data) -> None:
+        merged = dict(self.state.data or {})
+        merged.update(data)
+        self.state.data = merged
+
+    def clear_flow(self) -> None:
+        keep = {k: v for k, v in (self.state.data or {}).items() if k in ("unit_id", "report_id")}
+        self.state.flow, self.state.step, self.state.data = "", "", keep
+
+
+@dataclass
+class Router:
+    commands: dict[str, Handler] = field(default_factory=dict)
+    buttons: dict[str, Handler] = field(default_factory=dict)  # payload prefix -> handler
+    states: dict[str, Handler] = field(default_factory=dict)  # flow name -> text handler
+    intents: list[tuple[int, Handler]] = field(default_factory=list)  # (priority, handler), low first
+    files: list[Handler] = field(default_factory=list)
+    public_commands: set[str] = field(default_factory=set)  # allowed before joining a unit
+
+    def command(self, *names: str, public: bool = False):
+        def deco(fn: Handler) -> Handler:
+            for n in names:
+                self.commands[n] = fn
+                if public:
+                    self.public_commands.add(n)
+            return fn
+        return deco
+
+    def button(self, prefix: str):
+        def deco(fn: Handler) -> Handler:
+            self.buttons[prefix] = fn
+            return fn
+        return deco
+
+    def state(self, flow: str):
+        def deco(fn: Handler) -> Handler:
+            self.states[flow] = fn
+            return fn
+        return deco
+
+    def intent(self, priority: int):
+        """Free-text handler; returns True when it handled the text, falsy to let the next one try."""
+        def deco(fn: Handler) -> Handler:
+            self.intents.append((priority, fn))
+            self.intents.sort(key=lambda t: t[0])
+            return fn
+        return deco
+
+    def file(self, fn: Handler) -> Handler:
+        self.files.append(fn)
+        return fn
+
+
+router = Router()
+
+
+def parse_command(text: str) -> tuple[str, str] | None:
+    """'/baocao tuần trước' -> ('baocao', 'tuần trước'); '/start@MyBot CODE' -> ('start', 'CODE')."""
+    t = text.strip()
+    if not t.startswith("/") or len(t) < 2:
+        return None
+    head, _, rest = t[1:].partition(" ")
+    name = fold(head.split("@", 1)[0])
+    return (name, rest.strip()) if name.isalnum() else None
+
+
+class Engine:
+    def __init__(self, db: Database, settings: Settings):
+        self.db = db
+        self.settings = settings
+        _load_flows()
+
+    def handle(self, incoming: Incoming) -> list[Reply]:
+        incoming.text = nfc(incoming.text or "")
+        try:
+            with self.db.session() as s:
+                if incoming.update_id is not None and not channel_state.claim_update(
+                        s, incoming.channel, str(incoming.update_id)):
+                    return []  # redelivered: acknowledged, ignored
+                ctx = Ctx(s, incoming, channel_state.load_state(s, incoming.channel, incoming.chat_id),
+                          people.officer_by_identity(s, incoming.channel, incoming.user_id), self.settings)
+                if ctx.officer is not None:
+                    ctx.state.officer_id = ctx.officer.id
+                try:
+                    with s.begin_nested():  # an officer error undoes the handler's writes, not the claim
+                        self._dispatch(ctx)
+                except OfficerError as e:
+                    ctx.replies.append(Reply(e.message_vi))
+                return ctx.replies
+        except Exception:  # noqa: BLE001 - the officer must get an answer, and nothing half-written stays
+            log.exception("update failed on %s chat %s", incoming.channel, incoming.chat_id)
+            if incoming.update_id is not None:
+                with self.db.session() as s:
+                    channel_state.claim_update(s, incoming.channel, str(incoming.update_id))
+            return [Reply("Xin lỗi, hệ thống gặp lỗi khi xử lý tin nhắn này. Số liệu đã lưu không bị ảnh hưởng; "
+                          "anh/chị vui lòng gửi lại sau ít phút.")]
+
+    def _dispatch(self, ctx: Ctx) -> None:
+        inc = ctx.incoming
+        if inc.kind in (STICKER, VOICE, IMAGE):
+            ctx.say("Tôi chỉ đọc được tin nhắn chữ và tệp DOCX/PDF. Anh/chị vui lòng gõ nội dung bằng chữ.")
+            return
+        if inc.kind not in (TEXT, BUTTON, FILE):
+            ctx.say("Tôi chưa xử lý được loại tin nhắn này. Gõ /help để xem hướng dẫn.")
+            return
+        if len(inc.text) > MAX_TEXT:
+            ctx.say(f"Tin nhắn quá dài (hơn {MAX_TEXT:,} ký tự). ".replace(",", ".") +
+                    "Anh/chị vui lòng chia thành nhiều tin ngắn hơn; chưa có số liệu nào được ghi.")
+            return
+        cmd = parse_command(inc.text) if inc.kind == TEXT else None
+        if cmd is not None:
+            name, _ = cmd
+            handler = router.commands.get(name)
+            if handler is None:
+                ctx.say("Tôi chưa biết lệnh này. Gõ /help để xem các lệnh.")
+                return
+            if ctx.officer is None and name not in router.public_commands:
+                return _refuse_stranger(ctx)
+            handler(ctx)
+            return
+        if ctx.officer is None:
+            return _refuse_stranger(ctx)
+        if inc.kind == BUTTON:
+            for prefix, handler in router.buttons.items():
+                if inc.payload.startswith(prefix):
+                    handler(ctx)
+                    return
+            ctx.say("Nút này đã hết hiệu lực. Gõ /help để xem các lệnh.")
+            return
+        if inc.kind == FILE:
+            for handler in router.files:
+                if handler(ctx):
+                    return
+            ctx.say("Tôi chỉ nhận tệp DOCX/PDF khi đang thêm văn bản vào thư viện.")
+            return
+        if not inc.text.strip():
+            return
+        flow_handler = router.states.get(ctx.state.flow)
+        if flow_handler is not None and flow_handler(ctx):
+            return
+        for _, handler in router.intents:
+            if handler(ctx):
+                return
+        ctx.say("Tôi chưa hiểu ý anh/chị. Anh/chị có thể gửi số liệu (ví dụ: \"cấp CCCD 60, mới 33, đổi 11, "
+                "lại 16\"), đặt câu hỏi về văn bản, hoặc gõ /help để xem hướng dẫn.")
+
+
+def _refuse_stranger(ctx: Ctx) -> None:
+    ctx.say("Xin chào! Tài khoản này chưa được cấp quyền sử dụng trợ lý. "
+            "Vui lòng liên hệ quản trị viên để nhận mã mời, rồi gõ: /start MÃ_MỜI")
+
+
+def _load_flows() -> None:
+    """Import the flow modules so their handlers register on `router` (idempotent)."""
+    import bot.flows  # noqa: F401

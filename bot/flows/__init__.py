@@ -1,0 +1,2 @@
+"""Conversation flows. Importing this package registers every flow's handlers on `bot.engine.router`."""
+from bot.flows import basic  # noqa: F401

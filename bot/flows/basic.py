@@ -1,0 +1,62 @@
+"""/start (with an invite code), /help, /huy."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from db.models import Officer, Unit
+from db.repo import people
+from bot.engine import Ctx, router
+from bot.texts import HELP
+
+ROLE_NAMES = {"reporter": "cán bộ báo cáo", "approver": "lãnh đạo duyệt", "admin": "quản trị"}
+
+
+@router.command("start", public=True)
+def start(ctx: Ctx) -> None:
+    _, code = ctx.incoming.text.strip().partition(" ")[::2]
+    code = code.strip()
+    if code:
+        return _join(ctx, code)
+    if ctx.officer is None or ctx.unit is None:
+        ctx.say("Xin chào! Đây là Trợ lý báo cáo Đề án 06. Tài khoản này chưa thuộc đơn vị nào; "
+                "vui lòng nhập mã mời do quản trị viên cấp: /start MÃ_MỜI")
+        return
+    roles = ", ".join(ROLE_NAMES[r] for r in sorted(ctx.roles()))
+    ctx.say(f"Xin chào {ctx.officer.display_name}! Anh/chị đang làm việc với {ctx.unit.name} ({roles}).\n"
+            "Gõ /baocao để nhập số liệu kỳ này, /help để xem hướng dẫn.")
+
+
+def _join(ctx: Ctx, code: str) -> None:
+    inv = people.invite_by_code(ctx.s, code)
+    now = datetime.now(timezone.utc)
+    expires = inv.expires_at if inv else None
+    if expires is not None and expires.tzinfo is None:  # SQLite returns naive datetimes
+        expires = expires.replace(tzinfo=timezone.utc)
+    if inv is None or inv.used_at is not None or (expires is not None and expires < now):
+        ctx.say("Mã mời không đúng hoặc đã hết hạn. Vui lòng liên hệ quản trị viên để nhận mã mới.")
+        return
+    officer = ctx.officer
+    if officer is None:
+        officer = Officer(display_name=ctx.incoming.display_name or "Cán bộ")
+        ctx.s.add(officer)
+        ctx.s.flush()
+        people.link_identity(ctx.s, officer, ctx.incoming.channel, ctx.incoming.user_id)
+        ctx.officer = officer
+        ctx.state.officer_id = officer.id
+    unit = ctx.s.get(Unit, inv.unit_id)
+    people.grant(ctx.s, officer, unit, inv.role)
+    inv.used_by, inv.used_at = officer.id, now
+    ctx.update_data(unit_id=unit.id)
+    ctx.say(f"Chào mừng {officer.display_name}! Anh/chị đã tham gia {unit.name} với vai trò "
+            f"{ROLE_NAMES[inv.role]}. Gõ /help để xem hướng dẫn.")
+
+
+@router.command("help", "trogiup", public=True)
+def help_(ctx: Ctx) -> None:
+    ctx.say(HELP)
+
+
+@router.command("huy")
+def cancel(ctx: Ctx) -> None:
+    ctx.clear_flow()
+    ctx.say("Đã hủy thao tác đang làm. Số liệu đã lưu vẫn được giữ nguyên.")

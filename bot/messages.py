@@ -1,0 +1,56 @@
+"""Channel-neutral messages: what an officer sent and what the bot answers.
+
+Channel adapters translate their updates into `Incoming` and render `Reply`; the engine never sees a
+Telegram or Zalo type.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# kinds of incoming message
+TEXT, BUTTON, FILE, STICKER, VOICE, IMAGE, UNSUPPORTED = "text", "button", "file", "sticker", "voice", "image", "unsupported"
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    payload: str  # "flow:action[:arg]"; pressing it sends an Incoming of kind BUTTON with this payload
+
+
+@dataclass
+class IncomingFile:
+    name: str
+    size: int
+    path: Path | None = None  # downloaded to the uploads dir by the channel, size-limited
+    mime: str = ""
+
+
+@dataclass
+class Incoming:
+    channel: str  # console | telegram | zalo
+    chat_id: str
+    user_id: str  # the channel's id of the sender
+    text: str = ""
+    kind: str = TEXT
+    display_name: str = ""
+    update_id: str | None = None  # for de-duplication; None = never de-duplicated (console)
+    payload: str = ""  # for BUTTON
+    file: IncomingFile | None = None
+
+    @property
+    def source(self) -> str:
+        return f"{self.channel}:{self.update_id or '-'}"
+
+
+@dataclass
+class Reply:
+    text: str
+    buttons: list[Button] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)  # documents (DOCX)
+    photos: list[Path] = field(default_factory=list)  # charts (PNG)
+    to_chat: str | None = None  # another chat of the same channel (e.g. notify the approver); None = this chat
+
+    def as_json(self) -> dict:
+        return {"text": self.text, "files": [str(p) for p in self.files + self.photos],
+                "buttons": [b.label for b in self.buttons]}

@@ -1,0 +1,39 @@
+"""Vietnamese text normalisation shared by the parser, the catalogue, retrieval and the chat.
+
+`fold()` is the one canonical diacritic-free, lower-case form: every comparison of officer text
+against aliases or documents goes through it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+# đ/Đ are not decomposed by NFD, so they are mapped explicitly.
+_DD = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def strip_diacritics(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.translate(_DD))
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+def fold(text: str) -> str:
+    """Lower-case, diacritic-free, single-spaced form of `text`."""
+    return _SPACES.sub(" ", strip_diacritics(text).lower()).strip()
+
+
+def has_diacritics(text: str) -> bool:
+    return strip_diacritics(text) != text
+
+
+_WORD = re.compile(r"[0-9a-zA-Z\u00C0-\u024F\u1E00-\u1EFF]+")
+
+
+def syllables(text: str) -> list[str]:
+    """Folded syllables (Vietnamese words are space-separated syllables)."""
+    return _WORD.findall(fold(text))

@@ -1,0 +1,288 @@
+"""SQLAlchemy 2 models. Portable types only (SQLite and PostgreSQL run the same code)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Unit(Base):
+    """An administrative unit: tinh / huyen / xa (xã, phường, thị trấn) / thon."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))  # "xã Hoằng Trung"
+    level: Mapped[str] = mapped_column(String(16))  # tinh | huyen | xa | thon
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    place_name: Mapped[str] = mapped_column(String(100), default="")  # date line: "Hoằng Trung"
+    agency_name: Mapped[str] = mapped_column(String(200), default="")  # "ỦY BAN NHÂN DÂN XÃ HOẰNG TRUNG"
+    parent_agency: Mapped[str] = mapped_column(String(200), default="")  # "UBND HUYỆN HOẰNG HÓA"
+    leader_name: Mapped[str] = mapped_column(String(120), default="")
+    leader_title: Mapped[str] = mapped_column(String(120), default="")  # "CHỦ TỊCH" / "PHÓ CHỦ TỊCH"
+    signer_authority: Mapped[str] = mapped_column(String(120), default="")  # "TM. ỦY BAN NHÂN DÂN"
+    population: Mapped[int | None] = mapped_column(Integer)
+    population_14plus: Mapped[int | None] = mapped_column(Integer)
+    # reporting calendar: weekday a week starts on (0 = Monday), day a month's data window starts on
+    week_start_weekday: Mapped[int] = mapped_column(Integer, default=0)
+    month_start_day: Mapped[int] = mapped_column(Integer, default=1)
+    recipients: Mapped[list] = mapped_column(JSON, default=list)  # "Nơi nhận" lines
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    parent: Mapped["Unit | None"] = relationship(remote_side="Unit.id")
+
+
+class Officer(Base):
+    __tablename__ = "officers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    identities: Mapped[list["Identity"]] = relationship(back_populates="officer")
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="officer")
+
+
+class Identity(Base):
+    """A channel account (console name, Telegram user id, Zalo user id) linked to an officer."""
+
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
+    channel: Mapped[str] = mapped_column(String(16))  # console | telegram | zalo
+    external_id: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    officer: Mapped[Officer] = relationship(back_populates="identities")
+
+
+class Membership(Base):
+    """Role of an officer in a unit: reporter | approver | admin. Revoked rows are kept for audit."""
+
+    __tablename__ = "memberships"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    officer: Mapped[Officer] = relationship(back_populates="memberships")
+    unit: Mapped[Unit] = relationship()
+
+
+class Invite(Base):
+    __tablename__ = "invites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    role: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Period(Base):
+    """kind: tuan | thang | quy | sau_thang | nam | dot_xuat."""
+
+    __tablename__ = "periods"
+    __table_args__ = (UniqueConstraint("kind", "start", "end"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    label: Mapped[str] = mapped_column(String(120))
+
+
+class Report(Base):
+    """One unit's report for one period. status: draft -> submitted -> approved (or returned)."""
+
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("unit_id", "period_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    request: Mapped[str] = mapped_column(Text, default="")  # "Công văn số ... ngày ... của ... về việc ..."
+    narrative: Mapped[dict] = mapped_column(JSON, default=dict)  # chi_dao, ton_tai, nhiem_vu, kien_nghi
+    options: Mapped[dict] = mapped_column(JSON, default=dict)  # draft options (appendix on/off ...)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+
+    unit: Mapped[Unit] = relationship()
+    period: Mapped[Period] = relationship()
+    figures: Mapped[list["Figure"]] = relationship(back_populates="report")
+
+
+class Figure(Base):
+    """Current value of one indicator in one report. Every change also writes a FigureRevision."""
+
+    __tablename__ = "figures"
+    __table_args__ = (UniqueConstraint("report_id", "indicator"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"))
+    indicator: Mapped[str] = mapped_column(String(96))
+    value: Mapped[float] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    stated_rate: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    source: Mapped[str] = mapped_column(String(128), default="")  # "telegram:12345" update that set it
+    source_text: Mapped[str] = mapped_column(Text, default="")
+
+    report: Mapped[Report] = relationship(back_populates="figures")
+
+
+class FigureRevision(Base):
+    __tablename__ = "figure_revisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"))
+    indicator: Mapped[str] = mapped_column(String(96))
+    action: Mapped[str] = mapped_column(String(16))  # set | delete
+    old_value: Mapped[float | None] = mapped_column(Float)
+    new_value: Mapped[float | None] = mapped_column(Float)
+    old_denominator: Mapped[float | None] = mapped_column(Float)
+    new_denominator: Mapped[float | None] = mapped_column(Float)
+    old_rate: Mapped[float | None] = mapped_column(Float)
+    new_rate: Mapped[float | None] = mapped_column(Float)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    source: Mapped[str] = mapped_column(String(128), default="")
+    source_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class Finding(Base):
+    """A check result and the officer's resolution. status: open | fixed | kept | confirmed."""
+
+    __tablename__ = "findings"
+    __table_args__ = (UniqueConstraint("report_id", "fingerprint"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"))
+    fingerprint: Mapped[str] = mapped_column(String(200))  # rule + indicators + values: stable identity
+    rule: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[str] = mapped_column(String(16))  # error | warning
+    indicators: Mapped[list] = mapped_column(JSON, default=list)
+    message: Mapped[str] = mapped_column(Text)
+    suggestion: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    resolution_note: Mapped[str] = mapped_column(Text, default="")
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Draft(Base):
+    """Each generated DOCX version of a report."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("report_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ConversationState(Base):
+    """Where an officer is in the conversation, per channel chat. Survives restarts."""
+
+    __tablename__ = "conversation_states"
+    __table_args__ = (UniqueConstraint("channel", "chat_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    flow: Mapped[str] = mapped_column(String(32), default="")
+    step: Mapped[str] = mapped_column(String(64), default="")
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class ProcessedUpdate(Base):
+    """Channel update ids already handled; written in the same transaction as the update's effects."""
+
+    __tablename__ = "processed_updates"
+    __table_args__ = (UniqueConstraint("channel", "update_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    update_id: Mapped[str] = mapped_column(String(128))
+    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OutgoingMessage(Base):
+    """Replies waiting to be delivered (or that failed and must be retried), so none is dropped."""
+
+    __tablename__ = "outgoing_messages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    payload: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class KnowledgeDocument(Base):
+    """A document in the library: our summary profile, an official full text, or a unit's past report."""
+
+    __tablename__ = "knowledge_documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    so_hieu: Mapped[str] = mapped_column(String(64), default="")  # "04/CT-TTg"
+    doc_type: Mapped[str] = mapped_column(String(32), default="")  # chi_thi, quyet_dinh, cong_van, bao_cao ...
+    title: Mapped[str] = mapped_column(Text, default="")
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    issuer: Mapped[str] = mapped_column(String(200), default="")
+    provenance: Mapped[str] = mapped_column(String(16), default="tom_tat")  # tom_tat | toan_van | bao_cao
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # set for a unit's own reports
+    source_path: Mapped[str] = mapped_column(String(500), default="")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=True)
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEvent(Base):
+    """Sensitive actions (approve, reopen, role changes) with who and when."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,82 @@
+"""Units, officers, channel identities, memberships and invites."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Identity, Invite, Membership, Officer, Unit, utcnow
+
+ROLES = ("reporter", "approver", "admin")
+
+
+def unit_by_code(s: Session, code: str) -> Unit | None:
+    return s.scalar(select(Unit).where(Unit.code == code))
+
+
+def officer_by_identity(s: Session, channel: str, external_id: str) -> Officer | None:
+    ident = s.scalar(select(Identity).where(Identity.channel == channel, Identity.external_id == external_id))
+    return ident.officer if ident else None
+
+
+def link_identity(s: Session, officer: Officer, channel: str, external_id: str) -> Identity:
+    ident = s.scalar(select(Identity).where(Identity.channel == channel, Identity.external_id == external_id))
+    if ident is None:
+        ident = Identity(officer_id=officer.id, channel=channel, external_id=external_id)
+        s.add(ident)
+        s.flush()
+    return ident
+
+
+def active_memberships(s: Session, officer_id: int) -> list[Membership]:
+    return list(s.scalars(select(Membership).where(Membership.officer_id == officer_id,
+                                                   Membership.active.is_(True)).order_by(Membership.id)))
+
+
+def roles_in_unit(s: Session, officer_id: int, unit_id: int) -> set[str]:
+    return {m.role for m in active_memberships(s, officer_id) if m.unit_id == unit_id}
+
+
+def grant(s: Session, officer: Officer, unit: Unit, role: str) -> Membership:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    m = s.scalar(select(Membership).where(Membership.officer_id == officer.id, Membership.unit_id == unit.id,
+                                          Membership.role == role))
+    if m is None:
+        m = Membership(officer_id=officer.id, unit_id=unit.id, role=role)
+        s.add(m)
+    m.active, m.revoked_at = True, None
+    s.flush()
+    return m
+
+
+def revoke_all(s: Session, officer_id: int, unit_id: int) -> int:
+    n = 0
+    for m in active_memberships(s, officer_id):
+        if m.unit_id == unit_id:
+            m.active, m.revoked_at = False, utcnow()
+            n += 1
+    s.flush()
+    return n
+
+
+def approvers_of(s: Session, unit_id: int) -> list[Officer]:
+    rows = s.scalars(select(Membership).where(Membership.unit_id == unit_id, Membership.role == "approver",
+                                              Membership.active.is_(True)))
+    return [m.officer for m in rows]
+
+
+def create_invite(s: Session, unit: Unit, role: str, created_by: int | None, days: int = 7) -> Invite:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    inv = Invite(code=secrets.token_hex(4).upper(), unit_id=unit.id, role=role, created_by=created_by,
+                 expires_at=datetime.now(timezone.utc) + timedelta(days=days))
+    s.add(inv)
+    s.flush()
+    return inv
+
+
+def invite_by_code(s: Session, code: str) -> Invite | None:
+    return s.scalar(select(Invite).where(Invite.code == code.strip().upper()))

@@ -1,0 +1,111 @@
+"""Fixtures: every test gets a fresh data dir and database (alembic upgrade head)."""
+from __future__ import annotations
+
+import io
+import os
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from common.settings import Settings, reset_settings_cache
+
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO.parent / "shared" / "seeds"
+DEMO_TODAY = date(2026, 11, 25)  # a Wednesday; demo history is generated relative to it
+
+_ENV_KEYS = ["DATABASE_URL", "CHROMA_URL", "TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "TELEGRAM_WEBHOOK_URL",
+             "TELEGRAM_WEBHOOK_SECRET", "ZALO_BOT_TOKEN", "ZALO_BASE_URL", "ZALO_WEBHOOK_SECRET", "LLM_BASE_URL",
+             "LLM_API_KEY", "LLM_MODEL", "EMBEDDING_BACKEND", "EMBEDDING_MODEL", "PUBLIC_BASE_URL"]
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    d = tmp_path / "data"
+    for k in _ENV_KEYS:
+        monkeypatch.delenv(k, raising=False)
+    monkeypatch.setenv("DATA_DIR", str(d))
+    monkeypatch.chdir(tmp_path)  # no stray .env from the repo is read
+    reset_settings_cache()
+    yield d
+    reset_settings_cache()
+
+
+@pytest.fixture
+def settings(data_dir) -> Settings:
+    return Settings(_env_file=None, data_dir=data_dir)
+
+
+def _pg_available() -> bool:
+    try:
+        eng = create_engine(PG_URL)
+        with eng.connect():
+            pass
+        eng.dispose()
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path):
+    """A fresh, empty database URL on SQLite and on PostgreSQL (a throw-away schema)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{(tmp_path / 'test.sqlite3').as_posix()}"
+        return
+    if not _pg_available():
+        if os.environ.get("REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL not reachable at {PG_URL}")
+        pytest.skip("PostgreSQL not reachable")
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    with admin.connect() as c:
+        c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def app(settings):
+    """(db, engine) on a fresh SQLite database in the temp data dir."""
+    from bot.app import build
+
+    db, engine = build(settings)
+    yield db, engine
+    db.dispose()
+
+
+@pytest.fixture
+def demo_app(app):
+    from bot.demo import seed_demo
+
+    db, engine = app
+    with db.session() as s:
+        seed_demo(s, DEMO_TODAY)
+    return db, engine
+
+
+class ChatDriver:
+    """Talks to the engine the way the console does and keeps the replies' text."""
+
+    def __init__(self, engine, user: str):
+        from bot.channels.console import ConsoleChat
+
+        self.chat = ConsoleChat(engine, user, out=io.StringIO(), json_mode=True)
+
+    def send(self, text: str):
+        return self.chat.send(text)
+
+    def say(self, text: str) -> str:
+        return "\n".join(r.text for r in self.send(text))
+
+
+@pytest.fixture
+def officer_chat(demo_app):
+    return lambda user="can_bo": ChatDriver(demo_app[1], user)
