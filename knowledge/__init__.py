@@ -1,0 +1,1 @@
+"""Data the rest reads: the indicator catalogue, directive profiles, document templates."""
