@@ -150,6 +150,9 @@ class Engine:
     def __init__(self, db: Database, settings: Settings):
         self.db = db
         self.settings = settings
+        # Set by Telegram/Zalo: persists the replies in the update's own transaction (the outbox), so a
+        # crash after the commit cannot lose an answer. None for the console, which prints directly.
+        self.persist_replies: Callable[[Session, Incoming, list[Reply]], None] | None = None
         _load_flows()
 
     def handle(self, incoming: Incoming) -> list[Reply]:
@@ -168,14 +171,19 @@ class Engine:
                         self._dispatch(ctx)
                 except OfficerError as e:
                     ctx.replies.append(Reply(e.message_vi))
+                if self.persist_replies is not None:
+                    self.persist_replies(s, incoming, ctx.replies)
                 return ctx.replies
         except Exception:  # noqa: BLE001 - the officer must get an answer, and nothing half-written stays
             log.exception("update failed on %s chat %s", incoming.channel, incoming.chat_id)
-            if incoming.update_id is not None:
-                with self.db.session() as s:
+            sorry = [Reply("Xin lỗi, hệ thống gặp lỗi khi xử lý tin nhắn này. Số liệu đã lưu không bị ảnh hưởng; "
+                           "anh/chị vui lòng gửi lại sau ít phút.")]
+            with self.db.session() as s:
+                if incoming.update_id is not None:
                     channel_state.claim_update(s, incoming.channel, str(incoming.update_id))
-            return [Reply("Xin lỗi, hệ thống gặp lỗi khi xử lý tin nhắn này. Số liệu đã lưu không bị ảnh hưởng; "
-                          "anh/chị vui lòng gửi lại sau ít phút.")]
+                if self.persist_replies is not None:
+                    self.persist_replies(s, incoming, sorry)
+            return sorry
 
     def _dispatch(self, ctx: Ctx) -> None:
         inc = ctx.incoming

@@ -1,2 +1,3 @@
 """Conversation flows. Importing this package registers every flow's handlers on `bot.engine.router`."""
 from bot.flows import basic  # noqa: F401
+from bot.flows import onboarding  # noqa: F401

@@ -111,6 +111,17 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
     )
+    op.create_table('link_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('officer_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['officer_id'], ['officers.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code')
+    )
     op.create_table('knowledge_documents',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('so_hieu', sa.String(length=64), nullable=False),
@@ -258,6 +269,7 @@ def downgrade() -> None:
     op.drop_table('reports')
     op.drop_table('memberships')
     op.drop_table('knowledge_documents')
+    op.drop_table('link_codes')
     op.drop_table('invites')
     op.drop_table('identities')
     op.drop_table('conversation_states')
