@@ -16,6 +16,8 @@ app = typer.Typer(help="Trợ lý báo cáo Đề án 06 / Đề án 06 reportin
                   add_completion=False)
 db_app = typer.Typer(help="Cơ sở dữ liệu / database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+admin_app = typer.Typer(help="Quản trị đơn vị và quyền truy cập / units, invites, members.", no_args_is_help=True)
+app.add_typer(admin_app, name="admin")
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -103,39 +105,310 @@ def parse(text: Optional[str] = typer.Argument(None, help="Tin nhắn / message"
           json_out: bool = typer.Option(False, "--json"),
           jsonl: Optional[str] = typer.Option(None, "--jsonl", help="'-' = đọc từng dòng từ stdin")) -> None:
     """Tách số liệu từ câu tiếng Việt. / Extract figures from Vietnamese text."""
-    _not_yet("parse")
+    from figures.parse import parse_message
+
+    if jsonl is not None:
+        if jsonl != "-":
+            _fail("--jsonl chỉ nhận '-' (đọc từ stdin). / --jsonl takes '-' (stdin).")
+        for line in sys.stdin:
+            typer.echo(json.dumps(parse_message(line.rstrip("\n")).as_json(), ensure_ascii=False))
+        return
+    if text is None:
+        _fail("Cần nội dung tin nhắn. / A message is required.")
+    result = parse_message(text)
+    if json_out:
+        typer.echo(json.dumps(result.as_json(), ensure_ascii=False))
+        return
+    from common.vnnum import fmt_num
+
+    for f in result.figures:
+        pair = f"/{fmt_num(f.denominator)}" if f.denominator is not None else ""
+        rate = f" ({fmt_num(f.rate)}%)" if f.rate is not None else ""
+        typer.echo(f"{f.indicator}: {fmt_num(f.value)}{pair}{rate}")
+    if result.period:
+        typer.echo(f"kỳ: {result.period.label}")
+    for u in result.unmatched:
+        typer.echo(f"chưa xếp được: {u}")
 
 
 @app.command()
 def check(json_out: bool = typer.Option(False, "--json")) -> None:
-    """Kiểm tra số liệu (JSON từ stdin). / Check figures read as JSON from stdin."""
-    _not_yet("check")
+    """Kiểm tra số liệu (JSON từ stdin). / Check figures read as JSON from stdin.
+
+    Input: {"period": {"kind","start","end"}, "figures": [...], "history"?: [{"period"?, "figures"}],
+    "weeks"?: [...], "profile"?: {...}}; output with --json: {"findings": [{"rule","severity","indicators",
+    "message","suggestion"?}]}.
+    """
+    from figures.checks import check_report, parse_check_request
+
+    try:
+        current, history, weeks, profile = parse_check_request(json.loads(sys.stdin.read()))
+    except json.JSONDecodeError as e:
+        _fail(f"Dữ liệu vào không phải JSON hợp lệ (dòng {e.lineno}, cột {e.colno}): {e.msg}. / Malformed JSON.")
+    except KeyError as e:
+        _fail(f"Dữ liệu vào thiếu trường {e}. / Missing field {e}.")
+    except (ValueError, TypeError) as e:
+        _fail(f"Dữ liệu vào không đúng cấu trúc: {e}. / Invalid input.")
+    findings = check_report(current, history, weeks=weeks, profile=profile)
+    if json_out:
+        typer.echo(json.dumps({"findings": [f.as_dict() for f in findings]}, ensure_ascii=False))
+        return
+    for f in findings:
+        typer.echo(f"[{'LỖI' if f.severity == 'error' else 'LƯU Ý'}] {f.message}")
+    if not findings:
+        typer.echo("Không phát hiện điểm bất thường.")
 
 
 @app.command()
 def ask(question: str = typer.Argument(..., help="Câu hỏi / question"),
         json_out: bool = typer.Option(False, "--json")) -> None:
     """Hỏi văn bản chỉ đạo nào quy định. / Ask which directive governs a task."""
-    _not_yet("ask")
+    from retrieval.library import ensure_indexed, get_library
+
+    settings = get_settings()
+    settings.ensure_dirs()
+    _db_ready(settings)
+    ensure_indexed(settings, warm_up=False)
+    answer = get_library(settings).ask(question)
+    typer.echo(json.dumps(answer.as_dict(), ensure_ascii=False) if json_out else answer.answer)
 
 
 @app.command()
-def draft(input_path: Optional[Path] = typer.Option(None, "--input"), out: Optional[Path] = typer.Option(None, "--out"),
+def draft(input_path: Optional[Path] = typer.Option(None, "--input", help="REPORT.json"),
+          out: Path = typer.Option(..., "--out", help="Tệp DOCX / output DOCX"),
+          unit: Optional[str] = typer.Option(None, "--unit", help="Mã đơn vị (từ CSDL) / unit code"),
+          period: Optional[str] = typer.Option(None, "--period", help="Kỳ, ví dụ 'tháng 10/2026' / period label"),
           json_out: bool = typer.Option(False, "--json")) -> None:
-    """Tạo dự thảo báo cáo DOCX. / Render a report draft."""
-    _not_yet("draft")
+    """Tạo dự thảo báo cáo DOCX từ REPORT.json hoặc từ CSDL. / Render a report draft."""
+    from drafting.inputs import DraftInput
+    from drafting.render import render
+
+    if input_path is not None:
+        try:
+            inp = DraftInput.from_json(json.loads(input_path.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as e:
+            _fail(f"REPORT.json không hợp lệ / invalid REPORT.json: {e}")
+        result = render(inp, out)
+    elif unit and period:
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        from bot.app import build
+        from drafting.from_db import draft_input, report_by_label
+
+        settings = get_settings()
+        db, _ = build(settings)
+        with db.session() as s:
+            report = report_by_label(s, unit, period)
+            if report is None:
+                _fail(f"Không tìm thấy báo cáo {period!r} của đơn vị {unit!r}. / Report not found.")
+            result = render(draft_input(s, report, datetime.now(ZoneInfo(settings.timezone)).date()), out)
+    else:
+        _fail("Cần --input REPORT.json, hoặc --unit MÃ --period KỲ. / Give --input, or --unit and --period.")
+    if json_out:
+        typer.echo(json.dumps({"path": str(result.path), "warnings": result.warnings}, ensure_ascii=False))
+    else:
+        typer.echo(str(result.path))
+        for w in result.warnings:
+            typer.echo(f"! {w}", err=True)
 
 
-@app.command()
-def index() -> None:
-    """Lập chỉ mục thư viện văn bản. / Index the directive library."""
-    _not_yet("index")
+index_app = typer.Typer(help="Lập chỉ mục thư viện văn bản. / Index the directive library.")
+app.add_typer(index_app, name="index")
+
+
+def _db_ready(settings) -> None:  # noqa: ANN001
+    from db import migrate
+
+    migrate.upgrade(settings.db_url)
+
+
+def _index_progress():  # noqa: ANN202
+    """A progress bar on stderr, opened on the first batch (nothing printed when nothing is new)."""
+    state: dict = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            state["bar"] = typer.progressbar(length=total, label="Đang lập chỉ mục", file=sys.stderr)
+            state["bar"].__enter__()
+        state["bar"].update(done - state.get("done", 0))
+        state["done"] = done
+        if done >= total:
+            state["bar"].__exit__(None, None, None)
+
+    return update
+
+
+@index_app.callback(invoke_without_command=True)
+def index(ctx: typer.Context, rebuild: bool = typer.Option(False, "--rebuild", help="Xóa và lập lại chỉ mục")) -> None:
+    """Cập nhật chỉ mục (chỉ phần đã thay đổi). / Index what changed (incremental by content hash)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from retrieval.library import get_library
+
+    settings = get_settings()
+    settings.ensure_dirs()
+    _db_ready(settings)
+    r = get_library(settings).sync(rebuild=rebuild, progress=_index_progress())
+    typer.echo(f"Chỉ mục: {r.added} đoạn mới, {r.removed} đoạn xóa, {r.kept} đoạn giữ nguyên; "
+               f"{r.embedded} đoạn phải tính vector; {r.seconds:.1f} giây.")
+
+
+@index_app.command("add")
+def index_add(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="DOCX, PDF hoặc TXT"),
+              so_hieu: Optional[str] = typer.Option(None, "--so-hieu", help="Số/ký hiệu, ví dụ 04/CT-TTg"),
+              doc_type: Optional[str] = typer.Option(None, "--type", help="chi_thi, quyet_dinh, cong_van, ..."),
+              issued: Optional[str] = typer.Option(None, "--date", help="Ngày ban hành dd/mm/yyyy"),
+              issuer: Optional[str] = typer.Option(None, "--issuer", help="Cơ quan ban hành"),
+              title: Optional[str] = typer.Option(None, "--title", help="Trích yếu"),
+              report_of: Optional[str] = typer.Option(None, "--report-of", help="Mã đơn vị: tệp là báo cáo cũ"),
+              yes: bool = typer.Option(False, "--yes", "-y", help="Không hỏi xác nhận")) -> None:
+    """Thêm toàn văn chính thức hoặc báo cáo cũ vào thư viện. / Add an official full text or a past report."""
+    from sqlalchemy import select
+
+    from db.models import Unit
+    from knowledge.directives import DOC_TYPE_NAMES
+    from retrieval.library import get_library, parse_date
+
+    settings = get_settings()
+    settings.ensure_dirs()
+    _db_ready(settings)
+    lib = get_library(settings)
+    _, meta = lib.read_upload(file)
+    meta.so_hieu = so_hieu or meta.so_hieu
+    meta.doc_type = doc_type or meta.doc_type
+    meta.issued_on = parse_date(issued) if issued else meta.issued_on
+    meta.issuer, meta.title = issuer or meta.issuer, title or meta.title or file.stem
+    if meta.doc_type not in DOC_TYPE_NAMES:
+        _fail(f"Loại văn bản không hợp lệ: {meta.doc_type} (chọn một trong {', '.join(DOC_TYPE_NAMES)}).")
+    unit_id = None
+    if report_of:
+        with lib.db.session() as s:
+            unit_id = s.scalar(select(Unit.id).where(Unit.code == report_of))
+        if unit_id is None:
+            _fail(f"Không có đơn vị mã {report_of}.")
+    typer.echo(json.dumps(meta.as_dict(), ensure_ascii=False, indent=1))
+    if not yes and not typer.confirm("Thông tin trên đúng chưa? Thêm vào thư viện?", default=True):
+        _fail("Đã hủy; chưa thêm gì.", code=1)
+    row = lib.add_file(file, meta, provenance="bao_cao" if report_of else "toan_van", unit_id=unit_id,
+                       sync=False)
+    r = lib.sync(progress=_index_progress())
+    typer.echo(f"Đã thêm {row.so_hieu or row.title} ({r.added} đoạn mới vào chỉ mục).")
 
 
 @app.command("cite-check")
-def cite_check(target: str = typer.Argument(..., help="Tệp hoặc đoạn văn / file or text")) -> None:
+def cite_check(target: str = typer.Argument(..., help="Tệp hoặc đoạn văn / file or text"),
+               json_out: bool = typer.Option(False, "--json")) -> None:
     """Kiểm tra trích dẫn văn bản. / Check document citations."""
-    _not_yet("cite-check")
+    from retrieval.citecheck import check_citations
+    from retrieval.ingest import read_text
+
+    path = Path(target)
+    text = read_text(path) if len(target) < 500 and path.is_file() else target
+    findings = check_citations(text)
+    if json_out:
+        typer.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False))
+    else:
+        for f in findings:
+            mark = {"ok": "ĐÚNG", "mismatch": "SAI", "unknown": "CHƯA CÓ TRONG THƯ VIỆN"}[f.status]
+            typer.echo(f"[{mark}] {f.text}")
+            for p in f.problems:
+                typer.echo(f"    - {p}")
+    if any(f.status == "mismatch" for f in findings):
+        raise typer.Exit(1)
+
+
+@app.command()
+def bench(name: Optional[str] = typer.Argument(None, help="parse | checks | retrieval | draft; trống = tất cả")) -> None:
+    """Chạy các bài đo tốc độ trong bench/. / Run the benchmarks under bench/."""
+    import subprocess
+
+    bench_dir = Path(__file__).resolve().parents[1] / "bench"
+    scripts = sorted(bench_dir.glob(f"bench_{name or '*'}.py"))
+    if not scripts:
+        _fail(f"Không tìm thấy bài đo {name!r} trong {bench_dir.name}/.")
+    for script in scripts:
+        typer.echo(f"== {script.name}")
+        if subprocess.run([sys.executable, str(script)]).returncode != 0:
+            _fail(f"Bài đo {script.name} bị lỗi.", code=1)
+
+
+def _admin_db():  # noqa: ANN202
+    from bot.app import build
+
+    return build(get_settings())[0]
+
+
+def _unit_or_fail(s, code: str):  # noqa: ANN001, ANN202
+    from db.repo import people
+
+    unit = people.unit_by_code(s, code)
+    if unit is None:
+        _fail(f"Không có đơn vị mã {code!r}. / Unknown unit.")
+    return unit
+
+
+@admin_app.command("create-unit")
+def admin_create_unit(code: str = typer.Argument(..., help="Mã đơn vị, ví dụ xa-hoang-trung"),
+                      name: str = typer.Argument(..., help="Tên, ví dụ \"xã Hoằng Trung\""),
+                      level: str = typer.Option("xa", help="tinh | huyen | xa | thon"),
+                      parent: Optional[str] = typer.Option(None, help="Mã đơn vị cấp trên")) -> None:
+    """Tạo đơn vị. / Create a unit."""
+    from db.repo import access
+
+    with _admin_db().session() as s:
+        try:
+            unit = access.create_unit(s, code, name, level, parent)
+        except ValueError as e:
+            _fail(f"Không tạo được đơn vị: {e}")
+        typer.echo(f"Đã tạo {unit.name} (mã {unit.code}).")
+
+
+@admin_app.command("invite")
+def admin_invite(unit_code: str = typer.Argument(..., help="Mã đơn vị"),
+                 role: str = typer.Option("reporter", help="reporter | approver | admin"),
+                 days: int = typer.Option(7, help="Số ngày hiệu lực")) -> None:
+    """Tạo mã mời (dùng một lần) cho một vai trò. / Create a one-time invite code."""
+    from db.repo import access, people
+
+    if role not in people.ROLES:
+        _fail(f"Vai trò phải là một trong {', '.join(people.ROLES)}.")
+    with _admin_db().session() as s:
+        unit = _unit_or_fail(s, unit_code)
+        inv = people.create_invite(s, unit, role, None, days=days)
+        access.audit(s, "invite.create", None, unit.id, f"{inv.code} {role} (cli)")
+        typer.echo(inv.code)
+        typer.echo(f"Cán bộ gõ cho bot: /start {inv.code}  (Telegram: https://t.me/<tên_bot>?start={inv.code})",
+                   err=True)
+
+
+@admin_app.command("members")
+def admin_members(unit_code: str = typer.Argument(..., help="Mã đơn vị"),
+                  json_out: bool = typer.Option(False, "--json")) -> None:
+    """Danh sách thành viên còn quyền. / List active members."""
+    from db.repo import access
+
+    with _admin_db().session() as s:
+        rows = access.members(s, _unit_or_fail(s, unit_code).id)
+    if json_out:
+        typer.echo(json.dumps([{"officer_id": m.officer_id, "name": m.name, "roles": list(m.roles),
+                                "channels": list(m.channels)} for m in rows], ensure_ascii=False))
+        return
+    for m in rows:
+        typer.echo(f"{m.officer_id}\t{m.name}\t{', '.join(m.roles)}\t{', '.join(m.channels)}")
+
+
+@admin_app.command("revoke")
+def admin_revoke(unit_code: str = typer.Argument(..., help="Mã đơn vị"),
+                 officer_id: int = typer.Argument(..., help="Mã cán bộ (cột đầu của `admin members`)")) -> None:
+    """Thu hồi mọi quyền của cán bộ trong đơn vị. / Revoke an officer's roles in a unit."""
+    from db.repo import access
+
+    with _admin_db().session() as s:
+        n = access.revoke_member(s, _unit_or_fail(s, unit_code).id, officer_id, None)
+    if not n:
+        _fail("Cán bộ này không có quyền nào trong đơn vị.")
+    typer.echo(f"Đã thu hồi {n} quyền.")
 
 
 def main() -> None:  # pragma: no cover

@@ -91,6 +91,11 @@ def _monthly_figures(month: PeriodSpec, cal: Calendar) -> dict[str, tuple[float,
     for k in flows:
         vals[k] = (max(vals[k][0], sum(c[k][0] for c in contained)), None)
     _derive(vals, random.Random(month.start.toordinal()))
+    if contained:  # the month's late files and online shares include those of its weeks
+        late = sum(c["tthc.qua_han"][0] for c in contained)
+        vals["tthc.qua_han"], vals["tthc.dung_han"] = (late, None), (vals["tthc.da_giai_quyet"][0] - late, None)
+        for k in [k for k in vals if k.endswith(".truc_tuyen")]:
+            vals[k] = (max(vals[k][0], sum(c[k][0] for c in contained)), None)
     return vals
 
 

@@ -8,8 +8,14 @@ HELP = """Trợ lý báo cáo Đề án 06 — các lệnh:
 /phienban — các phiên bản dự thảo
 /trinh — trình lãnh đạo duyệt
 /duyet — (lãnh đạo) duyệt báo cáo
+/tralai — (lãnh đạo) trả lại báo cáo kèm lý do
+/molai — (lãnh đạo) mở lại báo cáo đã duyệt để sửa
 /hoi — hỏi văn bản chỉ đạo (ví dụ: /hoi Chỉ thị 04 yêu cầu gì?)
 /huy — hủy thao tác đang làm
+/moi — (quản trị) tạo mã mời cán bộ
+/thanhvien — (quản trị) xem, thu hồi thành viên
+/lienket — liên kết thêm tài khoản Telegram/Zalo
+/roidonvi — rời đơn vị
 Có thể gõ số liệu như nói chuyện, ví dụ: "cấp CCCD 60, mới 33, đổi 11, lại 16"."""
 
 COMMANDS = [
@@ -20,6 +26,8 @@ COMMANDS = [
     ("duthao", "Tạo dự thảo báo cáo (DOCX)"),
     ("trinh", "Trình lãnh đạo duyệt"),
     ("duyet", "Lãnh đạo duyệt báo cáo"),
+    ("tralai", "Lãnh đạo trả lại báo cáo"),
+    ("phienban", "Các phiên bản dự thảo"),
     ("hoi", "Hỏi về văn bản chỉ đạo"),
     ("huy", "Hủy thao tác đang làm"),
     ("help", "Hướng dẫn sử dụng"),

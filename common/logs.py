@@ -7,28 +7,23 @@ import re
 _TOKENISH = re.compile(r"(bot)?\d{6,}:[A-Za-z0-9_-]{10,}")
 
 
-class RedactSecrets(logging.Filter):
-    def __init__(self, secrets: list[str]):
-        super().__init__()
+class RedactingFormatter(logging.Formatter):
+    """Blanks secrets in the whole formatted record, tracebacks included."""
+
+    def __init__(self, fmt: str, secrets: list[str]):
+        super().__init__(fmt)
         self.secrets = [s for s in secrets if s and len(s) >= 6]
 
-    def _clean(self, text: str) -> str:
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
         for s in self.secrets:
             text = text.replace(s, "***")
         return _TOKENISH.sub("***", text)
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        msg = record.getMessage()
-        cleaned = self._clean(msg)
-        if cleaned != msg:
-            record.msg, record.args = cleaned, None
-        return True
-
 
 def setup_logging(level: str, secrets: list[str]) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(secrets))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -30,6 +30,8 @@ class Indicator(BaseModel):
     twin: str | None = None
     pair: bool = False
     aliases: list[str] = Field(default_factory=list)
+    # Short words that name this indicator only right after its parent ("mới" after "CCCD 60, trong đó").
+    context_aliases: list[str] = Field(default_factory=list)
     directives: list[str] = Field(default_factory=list)
     service: str | None = None  # for dvc.* indicators, the service id
 
@@ -77,6 +79,8 @@ class Catalogue:
         self.sections = data.sections
         self.utility_groups = data.utility_groups
         self.services = {s.id: s for s in data.services}
+        self.service_measures = data.service_measures
+        self.status_measures = data.status_measures
         self.templates = data.templates
         self.indicators: dict[str, Indicator] = {i.id: i for i in data.indicators}
         for svc in data.services:

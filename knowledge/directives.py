@@ -56,11 +56,13 @@ class Directive(BaseModel):
     @property
     def label(self) -> str:
         """'Chỉ thị số 04/CT-TTg ngày 11/02/2024 của Thủ tướng Chính phủ' (what an answer cites)."""
-        return citation_label(self.doc_type, self.so_hieu, self.issued_on, self.issuer)
+        return citation_label(self.doc_type, self.so_hieu, self.issued_on, self.issuer, self.title)
 
 
-def citation_label(doc_type: str, so_hieu: str, issued_on: date | None, issuer: str) -> str:
+def citation_label(doc_type: str, so_hieu: str, issued_on: date | None, issuer: str, title: str = "") -> str:
     kind = DOC_TYPE_NAMES.get(doc_type, "Văn bản")
+    if doc_type == "luat" and title.startswith("Luật") and len(title) < 40:
+        kind = title  # "Luật Cư trú số 68/2020/QH14"
     parts = [f"{kind} số {so_hieu}" if so_hieu else kind]
     if issued_on:
         parts.append(f"ngày {issued_on:%d/%m/%Y}")

@@ -84,7 +84,10 @@ def chunk_text(text: str) -> list[Chunk]:
     pending: _Section | None = None
     for sec in split_sections(text):
         if pending is not None:  # a heading with no body of its own is kept as context for its first child
-            sec = _Section(sec.path, pending.lines + sec.lines)
+            if len(sec.path) > len(pending.path) and sec.path[:len(pending.path)] == pending.path:
+                sec = _Section(sec.path, pending.lines + sec.lines)
+            else:
+                out.extend(_sized(pending, len(out)))
             pending = None
         if len(sec.lines) == 1 and heading_rank(sec.lines[0]) is not None and len(sec.lines[0]) < HEADING_CHARS:
             pending = sec

@@ -81,14 +81,36 @@ def app(settings):
     db.dispose()
 
 
-@pytest.fixture
-def demo_app(app):
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory) -> Path:
+    """A migrated SQLite database with the demo seeded, built once; each test gets a copy of it."""
     from bot.demo import seed_demo
+    from db import migrate
+    from db.session import Database
 
-    db, engine = app
+    path = tmp_path_factory.mktemp("demo") / "baocao.sqlite3"
+    url = f"sqlite:///{path.as_posix()}"
+    migrate.upgrade(url)
+    db = Database(url)
     with db.session() as s:
         seed_demo(s, DEMO_TODAY)
-    return db, engine
+    db.dispose()  # the last connection's close checkpoints the WAL into the main file
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
+@pytest.fixture
+def demo_app(settings, demo_db_file):
+    """(db, engine) on a fresh copy of the demo database."""
+    import shutil
+
+    from bot.app import build
+
+    settings.ensure_dirs()
+    shutil.copyfile(demo_db_file, settings.data_dir / "baocao.sqlite3")
+    db, engine = build(settings)
+    yield db, engine
+    db.dispose()
 
 
 class ChatDriver:
@@ -109,3 +131,43 @@ class ChatDriver:
 @pytest.fixture
 def officer_chat(demo_app):
     return lambda user="can_bo": ChatDriver(demo_app[1], user)
+
+
+@pytest.fixture(scope="session")
+def library_vectors(tmp_path_factory) -> Path:
+    """A vector cache holding the bundled library's and the demo reports' passages, embedded once per session
+    (real e5); tests copy it into their data dir, so indexing there embeds only what a test adds."""
+    from bot.demo import seed_demo
+    from db import migrate
+    from db.session import Database
+    from retrieval.library import Library
+
+    d = tmp_path_factory.mktemp("library") / "data"
+    s = Settings(_env_file=None, data_dir=d)
+    s.ensure_dirs()
+    migrate.upgrade(s.db_url)
+    db = Database(s.db_url)
+    with db.session() as ss:
+        seed_demo(ss, DEMO_TODAY)
+    db.dispose()
+    lib = Library(s)
+    lib.sync()
+    lib.close()
+    return d / "vector_cache.sqlite3"
+
+
+@pytest.fixture
+def library(settings, library_vectors):
+    """The bundled library indexed in this test's data dir: real Chroma, real e5 (vectors from the cache)."""
+    import shutil
+
+    from db import migrate
+    from retrieval.library import get_library
+
+    settings.ensure_dirs()
+    shutil.copyfile(library_vectors, settings.data_dir / "vector_cache.sqlite3")
+    migrate.upgrade(settings.db_url)
+    lib = get_library(settings)
+    lib.ensure_indexed()
+    yield lib
+    lib.close()

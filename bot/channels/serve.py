@@ -1,0 +1,131 @@
+"""`baocao run` with tokens: Telegram and/or Zalo, by long polling or webhook, plus the app's own ASGI server
+(starlette + uvicorn) for the webhooks and the signed download links (/dl/...).
+
+Every channel has an outbox worker that sends what is due and retries what failed, also after a restart.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import AsyncExitStack
+from urllib.parse import urlparse
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from common.settings import Settings
+from db.session import Database
+from bot.channels import links, telegram, zalo
+from bot.channels.gateway import Gateway
+from bot.channels.outbox import Outbox
+from bot.engine import Engine
+
+log = logging.getLogger(__name__)
+
+
+def webhook_path(url: str, default: str) -> str:
+    return urlparse(url).path or default if url else default
+
+
+def make_asgi_app(settings: Settings, tg: telegram.TelegramChannel | None = None,
+                  zl: zalo.ZaloChannel | None = None) -> Starlette:
+    async def download(request: Request) -> Response:
+        p = request.path_params
+        try:
+            path = links.resolve_link(settings, p["expires"], p["sig"], p["path"])
+        except links.LinkError as e:
+            text = "Liên kết đã hết hạn." if e.status == 410 else "Liên kết không hợp lệ."
+            return PlainTextResponse(text, status_code=e.status)
+        return FileResponse(path, filename=path.name, headers={"Cache-Control": "no-store"})
+
+    async def health(_: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    routes = [Route("/healthz", health), Route("/dl/{expires}/{sig}/{path:path}", download)]
+
+    if tg is not None:
+        async def telegram_webhook(request: Request) -> Response:
+            if not tg.secret_ok(request.headers.get(telegram.SECRET_HEADER)):
+                return Response(status_code=403)
+            try:
+                data = await request.json()
+            except ValueError:
+                return Response(status_code=400)
+            try:
+                await tg.process_json(data)
+            except Exception:  # noqa: BLE001 - not acknowledged: Telegram delivers it again
+                log.exception("telegram webhook update failed")
+                return Response(status_code=500)
+            return Response(status_code=200)
+
+        routes.append(Route(webhook_path(settings.telegram_webhook_url, "/telegram/webhook"), telegram_webhook,
+                            methods=["POST"]))
+
+    if zl is not None:
+        async def zalo_webhook(request: Request) -> Response:
+            if not zl.secret_ok(request.headers.get(zalo.SECRET_HEADER)):
+                return Response(status_code=403)
+            try:
+                body = await request.json()
+            except ValueError:
+                return Response(status_code=400)
+            try:
+                for update in zalo.updates_in(body):
+                    await zl.process(update)
+            except Exception:  # noqa: BLE001
+                log.exception("zalo webhook update failed")
+                return Response(status_code=500)
+            return Response(status_code=200)
+
+        routes.append(Route(webhook_path(settings.zalo_webhook_url, "/zalo/webhook"), zalo_webhook,
+                            methods=["POST"]))
+    return Starlette(routes=routes)
+
+
+def serve_channels(settings: Settings, db: Database, engine: Engine) -> None:
+    try:
+        asyncio.run(run_channels(settings, db, engine))
+    except KeyboardInterrupt:
+        log.info("stopped")
+
+
+async def run_channels(settings: Settings, db: Database, engine: Engine) -> None:
+    tasks: list[asyncio.Task] = []
+    async with AsyncExitStack() as stack:
+        tg = zl = None
+        if settings.telegram_bot_token:
+            app = telegram.build_application(settings)
+            outbox = Outbox(db, telegram.TelegramSender(app))
+            tg = telegram.TelegramChannel(settings, app, Gateway(engine, outbox))
+            await tg.start()
+            stack.push_async_callback(tg.stop)
+            tasks.append(asyncio.create_task(outbox.run(), name="telegram-outbox"))
+            if not settings.telegram_webhook_url:
+                tasks.append(asyncio.create_task(tg.poll(), name="telegram-polling"))
+        if settings.zalo_bot_token:
+            client = await stack.enter_async_context(httpx.AsyncClient())
+            api = zalo.ZaloApi(client, settings.zalo_base_url, settings.zalo_bot_token.get_secret_value())
+            outbox = Outbox(db, zalo.ZaloSender(api, settings))
+            zl = zalo.ZaloChannel(settings, api, Gateway(engine, outbox))
+            await zl.start()
+            tasks.append(asyncio.create_task(outbox.run(), name="zalo-outbox"))
+            if not settings.zalo_webhook_url:
+                tasks.append(asyncio.create_task(zl.poll(), name="zalo-polling"))
+        if settings.telegram_webhook_url or settings.zalo_webhook_url or settings.public_base_url:
+            config = uvicorn.Config(make_asgi_app(settings, tg if settings.telegram_webhook_url else None,
+                                                  zl if settings.zalo_webhook_url else None),
+                                    host=settings.webhook_host, port=settings.webhook_port, access_log=False,
+                                    log_level="warning")
+            tasks.append(asyncio.create_task(uvicorn.Server(config).serve(), name="http"))
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for t in done:
+                t.result()  # a crashed worker stops the bot loudly instead of running half-deaf
+        finally:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)

@@ -1,0 +1,81 @@
+"""Figures as short, table-like Vietnamese lines for a phone screen: name, value (with denominator or
+rate), unit. Numbers come from stored figures and are written in Vietnamese style (2.291; 58,8%).
+"""
+from __future__ import annotations
+
+from common.vnnum import fmt_num, fmt_pct, rate
+from knowledge.catalogue import Catalogue, Indicator
+
+STATUS_NAMES = {"draft": "đang soạn", "submitted": "đã trình duyệt", "approved": "đã duyệt",
+                "returned": "được trả lại để sửa"}
+
+
+def value_text(ind: Indicator | None, value: float, denominator: float | None = None,
+               stated_rate: float | None = None) -> str:
+    """'60 hồ sơ', '04/04 trường hợp (100%)', '13.274/13.303 hồ sơ, đạt 99,8%' (a stated rate as given)."""
+    unit = ind.unit if ind else ""
+    if unit == "%":
+        return fmt_pct(value, 2)
+    text = fmt_num(value, 2)
+    if denominator is not None:
+        text += "/" + fmt_num(denominator, 2)
+    if unit:
+        text += f" {unit}"
+    if stated_rate is not None:
+        text += f", đạt {fmt_pct(stated_rate, 2)}"
+    elif denominator:
+        text += f" ({fmt_pct(rate(value, denominator))})"
+    return text
+
+
+def figure_line(cat: Catalogue, indicator: str, value: float, denominator: float | None = None,
+                stated_rate: float | None = None, note: str = "") -> str:
+    ind = cat.get(indicator)
+    line = f"• {ind.name if ind else indicator}: {value_text(ind, value, denominator, stated_rate)}"
+    return f"{line} {note}" if note else line
+
+
+def indicator_label(cat: Catalogue, indicator: str) -> str:
+    ind = cat.get(indicator)
+    return f"{ind.name} ({ind.unit})" if ind else indicator
+
+
+def section_order(cat: Catalogue) -> dict[str, int]:
+    """Position of every indicator in report order: by section, then as the catalogue lists them."""
+    rank = {s.id: n for n, s in enumerate(cat.sections)}
+    ids = sorted(cat.indicators, key=lambda i: rank.get(cat.indicators[i].section, len(rank)))
+    return {i: n for n, i in enumerate(ids)}
+
+
+def progress_text(cat: Catalogue, title: str, figures: dict[str, tuple[float, float | None, float | None]],
+                  template: list[str], skipped: set[str] = frozenset()) -> str:
+    """What is filled (grouped by section) and what the template still misses."""
+    order = section_order(cat)
+    filled_in_template = [i for i in template if i in figures]
+    lines = [title, f"Đã có {len(filled_in_template)}/{len(template)} chỉ tiêu theo mẫu."]
+    current = None
+    for ind_id in sorted(figures, key=lambda i: order.get(i, len(order))):
+        ind = cat.get(ind_id)
+        section = ind.section if ind else ""
+        if section != current:
+            current = section
+            lines.append("")
+            lines.append(_section_name(cat, section) + ":")
+        lines.append(figure_line(cat, ind_id, *figures[ind_id]))
+    missing = [i for i in template if i not in figures]
+    if missing:
+        lines.append("")
+        lines.append(f"Còn thiếu ({len(missing)}):")
+        for section in cat.sections:
+            names = [cat.get(i).name + (" (đã bỏ qua)" if i in skipped else "")
+                     for i in missing if cat.get(i).section == section.id]
+            if names:
+                lines.append(f"• {section.name}: " + "; ".join(names))
+    return "\n".join(lines)
+
+
+def _section_name(cat: Catalogue, section_id: str) -> str:
+    for s in cat.sections:
+        if s.id == section_id:
+            return s.name
+    return "Khác"

@@ -1,0 +1,364 @@
+"""Checks in the conversation: the engine re-runs whenever figures change, its findings are stored, and the
+officer resolves them one at a time — fix the number, keep it with a reason, or (warnings) confirm it.
+
+/kiemtra                 re-check the report and list open findings
+check:fix:<id>           which figure to correct (when several), then the corrected number
+check:keep:<id>          the next text is the reason the value is kept (drafting can quote it)
+check:ok:<id>            confirm a warning
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from common.errors import InvalidInput
+from common.vnnum import fmt_num, fmt_pct
+from db.models import Finding as FindingRow
+from db.models import Report
+from db.repo import findings as findings_repo
+from db.repo import reports
+from figures.checks import ERROR, check_report
+from figures.history_rules import COMPLETENESS_RULES
+from figures.report_data import history_of, period_figures, weeks_within
+from figures.vnnumbers import to_number
+from knowledge.catalogue import load_catalogue
+from bot.current_report import active_report
+from bot.engine import Ctx, router
+from bot.messages import Button
+
+FLOW = "check"
+RESUME = "check_resume"  # [flow, step] interrupted by a fix or a reason
+FLOW_KEYS = ("finding_id", "indicator", "field")
+RESOLVERS = ("reporter", "admin")
+MAX_LISTED = 12  # absent indicators named in one message (a phone screen)
+FIELD_NAMES = {"rate": "Tỷ lệ", "value": "Số đã thực hiện", "denominator": "Tổng số cần thực hiện"}
+
+
+# --- engine + findings table (no chat) -----------------------------------------------------------
+
+def run_checks(s: Session, report: Report, *, complete: bool = True) -> list[FindingRow]:
+    """Re-run the engine on the stored report and sync the findings table; returns the newly raised rows.
+
+    A finding is identified by its fingerprint (rule, indicators, numbers): a resolved one is not raised
+    again for the same numbers; an open one the engine no longer raises becomes "fixed". With
+    complete=False (figures still arriving) rules about absent figures are not run: their findings stay open
+    until the figure is given.
+    """
+    unit = report.unit
+    current = period_figures(s, report)
+    found = check_report(current, history_of(s, report), weeks=weeks_within(s, report),
+                         profile={"population": unit.population, "population_14plus": unit.population_14plus},
+                         complete=complete)
+    rows = {r.fingerprint: r for r in s.scalars(select(FindingRow).where(FindingRow.report_id == report.id))}
+    raised, new = set(), []
+    for f in found:
+        raised.add(f.fingerprint)
+        row = rows.get(f.fingerprint)
+        if row is None:
+            row = FindingRow(report_id=report.id, fingerprint=f.fingerprint, rule=f.rule, severity=f.severity,
+                             indicators=list(f.indicators), message=f.message, suggestion=f.suggestion,
+                             status="open")
+            s.add(row)
+            new.append(row)
+        elif row.status == "fixed":  # the same numbers are back
+            row.status, row.resolved_at = "open", None
+            new.append(row)
+    now, given = datetime.now(timezone.utc), {f.indicator for f in current.figures}
+    for fp, row in rows.items():
+        if row.status != "open" or fp in raised:
+            continue
+        if complete or row.rule not in COMPLETENESS_RULES or set(row.indicators) <= given:
+            row.status, row.resolved_at = "fixed", now
+    s.flush()
+    return new
+
+
+def open_findings(s: Session, report: Report) -> list[FindingRow]:
+    """Open findings in the order they are shown: errors, other warnings, then absent figures."""
+    return sorted(findings_repo.with_status(s, report.id, "open"), key=_order)
+
+
+def _order(row: FindingRow) -> tuple[bool, bool]:
+    return row.severity != ERROR, row.rule in COMPLETENESS_RULES
+
+
+def _points(rows: list[FindingRow]) -> int:
+    """How many points the officer sees: absent figures count as one."""
+    single = sum(r.rule not in COMPLETENESS_RULES for r in rows)
+    return single + (single < len(rows))
+
+
+def open_errors(s: Session, report: Report) -> list[FindingRow]:
+    """Errors still open after a fresh, complete check: while any remain, the report cannot be submitted."""
+    run_checks(s, report, complete=True)
+    return [r for r in open_findings(s, report) if r.severity == ERROR]
+
+
+def kept_findings(s: Session, report: Report) -> list[FindingRow]:
+    """Findings the officer kept with a reason (resolution_note), e.g. for the draft's explanations."""
+    return findings_repo.with_status(s, report.id, "kept")
+
+
+# --- in the conversation -------------------------------------------------------------------------
+
+def after_figures_changed(ctx: Ctx, report: Report) -> None:
+    """Called right after figures are stored: re-check and show the first newly raised finding, if any."""
+    new = run_checks(ctx.s, report, complete=False)
+    if new:
+        _show(ctx, sorted(new, key=_order)[0], open_findings(ctx.s, report))
+
+
+@router.command("kiemtra")
+def check_command(ctx: Ctx) -> None:
+    report = active_report(ctx)
+    run_checks(ctx.s, report, complete=True)
+    rows = open_findings(ctx.s, report)
+    kept = len(kept_findings(ctx.s, report))
+    label = report.period.label
+    if not rows:
+        note = f" ({kept} điểm đã giữ nguyên có ghi lý do)" if kept else ""
+        ctx.say(f"Báo cáo {label}: không có điểm nào cần kiểm tra lại{note}.")
+        return
+    single = [r for r in rows if r.rule not in COMPLETENESS_RULES]
+    lines = [f"{i}. {'Lỗi' if r.severity == ERROR else 'Lưu ý'}: {r.message}" for i, r in enumerate(single, 1)]
+    absent = len(rows) - len(single)
+    if absent:
+        lines.append(f"{len(single) + 1}. Lưu ý: {absent} chỉ tiêu chưa có số liệu dù các kỳ gần đây đều báo cáo.")
+    ctx.say(f"Báo cáo {label} có {len(lines)} điểm cần kiểm tra lại:\n" + "\n".join(lines))
+    _show(ctx, rows[0], rows)
+
+
+def _show(ctx: Ctx, row: FindingRow, open_rows: list[FindingRow]) -> None:
+    if row.rule in COMPLETENESS_RULES:
+        return _show_absent(ctx, row.report_id, [r for r in open_rows if r.rule in COMPLETENESS_RULES])
+    others = _points(open_rows) - 1
+    head = "❗ Số liệu chưa khớp" if row.severity == ERROR else "⚠️ Cần xem lại"
+    more = f" (còn {others} điểm khác, gõ /kiemtra để xem)" if others > 0 else ""
+    text = f"{head}: {row.message}"
+    if row.suggestion:
+        text += f"\nGợi ý: {row.suggestion}"
+    buttons = [Button("Sửa", f"check:fix:{row.id}"), Button("Giữ nguyên và ghi lý do", f"check:keep:{row.id}")]
+    if row.severity != ERROR:
+        buttons.append(Button("Xác nhận", f"check:ok:{row.id}"))
+    ctx.say(text + more, buttons=buttons)
+
+
+def _show_absent(ctx: Ctx, report_id: int, rows: list[FindingRow]) -> None:
+    """Absent figures are one message, not one per indicator: the officer sends the numbers as usual or
+    confirms in one tap that this period has none."""
+    cat = load_catalogue()
+    names = [cat.get(r.indicators[0]).name if cat.get(r.indicators[0]) else r.indicators[0] for r in rows]
+    shown = names[:MAX_LISTED] + ([f"… và {len(names) - MAX_LISTED} chỉ tiêu khác"] if len(names) > MAX_LISTED else [])
+    ctx.say(f"⚠️ {len(rows)} chỉ tiêu chưa có số liệu kỳ này, dù các kỳ gần đây đều báo cáo:\n"
+            + "\n".join(f"• {n}" for n in shown)
+            + "\nAnh/chị gửi số liệu như bình thường (ghi 0 nếu không phát sinh), hoặc xác nhận kỳ này không có.",
+            buttons=[Button("Xác nhận kỳ này không có", f"check:absent:{report_id}")])
+
+
+@router.button("check:absent:")
+def confirm_absent_button(ctx: Ctx) -> None:
+    unit = ctx.require_role(*RESOLVERS)
+    report = reports.report_for_unit(ctx.s, int(_button_args(ctx)[0]), unit.id)
+    if report is None:
+        raise InvalidInput("Không tìm thấy báo cáo này. Gõ /kiemtra để xem lại.")
+    rows = [r for r in open_findings(ctx.s, report) if r.rule in COMPLETENESS_RULES]
+    for r in rows:
+        _resolve(ctx, r, "confirmed", "")
+    ctx.say(f"Đã xác nhận {len(rows)} chỉ tiêu không có số liệu kỳ này.")
+    _show_next(ctx, report)
+
+
+def _show_next(ctx: Ctx, report: Report) -> None:
+    run_checks(ctx.s, report, complete=False)
+    rows = open_findings(ctx.s, report)
+    if rows:
+        _show(ctx, rows[0], rows)
+    else:
+        ctx.say("Đã xử lý xong các điểm cần kiểm tra. Anh/chị tiếp tục gửi số liệu; trước khi trình, "
+                "gõ /kiemtra để kiểm tra toàn bộ báo cáo.")
+
+
+def _finding(ctx: Ctx, finding_id: int) -> tuple[FindingRow, Report]:
+    """The finding, if it belongs to a report of the officer's unit and the officer may resolve it."""
+    unit = ctx.require_role(*RESOLVERS)
+    row = ctx.s.get(FindingRow, finding_id)
+    report = reports.report_for_unit(ctx.s, row.report_id, unit.id) if row else None
+    if row is None or report is None:
+        raise InvalidInput("Không tìm thấy điểm cần kiểm tra này. Gõ /kiemtra để xem lại.")
+    return row, report
+
+
+def _button_args(ctx: Ctx) -> list[str]:
+    parts = ctx.incoming.payload.split(":")[2:]
+    if not parts or not all(p.isdigit() for p in parts):
+        raise InvalidInput("Nút này đã hết hiệu lực. Gõ /kiemtra để xem lại.")
+    return parts
+
+
+def _still_open(ctx: Ctx, row: FindingRow, report: Report) -> bool:
+    if row.status == "open":
+        return True
+    ctx.say("Điểm này đã được xử lý rồi.")
+    _show_next(ctx, report)
+    return False
+
+
+def _targets(row: FindingRow) -> list[tuple[str, str]]:
+    """(indicator, field) the officer may correct for this finding."""
+    if row.rule.startswith("rate."):
+        return [(row.indicators[0], f) for f in ("rate", "value", "denominator")]
+    if row.rule == "pair.exceeds_denominator":
+        return [(row.indicators[0], f) for f in ("value", "denominator")]
+    return [(ind, "value") for ind in row.indicators]
+
+
+def _current(ctx: Ctx, report: Report, indicator: str, field: str) -> float | None:
+    fig = next((f for f in reports.figures_of(ctx.s, report.id) if f.indicator == indicator), None)
+    if fig is None:
+        return None
+    return {"value": fig.value, "denominator": fig.denominator, "rate": fig.stated_rate}[field]
+
+
+def _target_label(ctx: Ctx, report: Report, indicator: str, field: str, multi_field: bool) -> str:
+    ind = load_catalogue().get(indicator)
+    name = FIELD_NAMES[field] if multi_field else (ind.name if ind else indicator)
+    v = _current(ctx, report, indicator, field)
+    shown = "" if v is None else (fmt_pct(v, 2) if field == "rate" else fmt_num(v, 2))
+    return f"{name} ({shown})" if shown else name
+
+
+@router.button("check:fix:")
+def fix_button(ctx: Ctx) -> None:
+    row, report = _finding(ctx, int(_button_args(ctx)[0]))
+    if not _still_open(ctx, row, report):
+        return
+    targets = _targets(row)
+    if len(targets) == 1:
+        return _ask_value(ctx, row, report, 0)
+    multi_field = len({f for _, f in targets}) > 1
+    ctx.say("Anh/chị muốn sửa số nào?",
+            buttons=[Button(_target_label(ctx, report, ind, f, multi_field), f"check:pick:{row.id}:{k}")
+                     for k, (ind, f) in enumerate(targets)])
+
+
+@router.button("check:pick:")
+def pick_button(ctx: Ctx) -> None:
+    args = _button_args(ctx)
+    row, report = _finding(ctx, int(args[0]))
+    if not _still_open(ctx, row, report):
+        return
+    k = int(args[1]) if len(args) > 1 else -1
+    if not 0 <= k < len(_targets(row)):
+        raise InvalidInput("Nút này đã hết hiệu lực. Gõ /kiemtra để xem lại.")
+    _ask_value(ctx, row, report, k)
+
+
+def _ask_value(ctx: Ctx, row: FindingRow, report: Report, k: int) -> None:
+    indicator, field = _targets(row)[k]
+    _enter(ctx, "value", finding_id=row.id, indicator=indicator, field=field)
+    ind = load_catalogue().get(indicator)
+    what = FIELD_NAMES[field].lower() if field != "value" or row.rule.startswith("rate.") else "số đúng"
+    ctx.say(f"Vui lòng nhập {what} cho {ind.name if ind else indicator}"
+            f"{' (ví dụ: 68,6)' if field == 'rate' else ''}. Gõ /huy để thôi.")
+
+
+@router.button("check:keep:")
+def keep_button(ctx: Ctx) -> None:
+    row, report = _finding(ctx, int(_button_args(ctx)[0]))
+    if not _still_open(ctx, row, report):
+        return
+    _enter(ctx, "reason", finding_id=row.id)
+    ctx.say("Vui lòng ghi ngắn gọn lý do giữ nguyên số liệu (ví dụ: tăng do tổ chức cấp CCCD lưu động). "
+            "Lý do này sẽ được dùng khi soạn báo cáo.")
+
+
+@router.button("check:ok:")
+def confirm_button(ctx: Ctx) -> None:
+    row, report = _finding(ctx, int(_button_args(ctx)[0]))
+    if not _still_open(ctx, row, report):
+        return
+    if row.severity == ERROR:
+        ctx.say("Đây là lỗi số liệu nên cần sửa, hoặc giữ nguyên kèm lý do.",
+                buttons=[Button("Sửa", f"check:fix:{row.id}"),
+                         Button("Giữ nguyên và ghi lý do", f"check:keep:{row.id}")])
+        return
+    _resolve(ctx, row, "confirmed", "")
+    ctx.say("Đã xác nhận số liệu.")
+    _show_next(ctx, report)
+
+
+@router.state(FLOW)
+def on_text(ctx: Ctx) -> bool:
+    data = ctx.state.data or {}
+    try:
+        row, report = _finding(ctx, int(data.get("finding_id") or 0))
+    except InvalidInput:  # the finding is gone (report reopened, unit left): let the text be read normally
+        _leave(ctx)
+        return False
+    if ctx.state.step == "reason":
+        reason = ctx.text.strip()
+        if len(reason) < 3:
+            ctx.say("Lý do hơi ngắn; vui lòng ghi rõ hơn một chút, hoặc gõ /huy để thôi.")
+            return True
+        _leave(ctx)
+        if row.status == "open":
+            _resolve(ctx, row, "kept", reason)
+            ctx.say("Đã ghi lý do và giữ nguyên số liệu.")
+        _show_next(ctx, report)
+        return True
+    indicator, field = data["indicator"], data["field"]
+    number = parse_number(ctx.text, percent=field == "rate")
+    if number is None:
+        ctx.say("Vui lòng nhập một số (ví dụ: 59 hoặc 68,6), hoặc gõ /huy để thôi.")
+        return True
+    _store(ctx, report, indicator, field, number)
+    _leave(ctx)
+    ind = load_catalogue().get(indicator)
+    shown = fmt_pct(number, 2) if field == "rate" else fmt_num(number, 2)
+    ctx.say(f"Đã sửa {ind.name if ind else indicator}: {shown}.")
+    new = run_checks(ctx.s, report, complete=False)
+    if new:
+        _show(ctx, sorted(new, key=_order)[0], open_findings(ctx.s, report))
+    else:
+        _show_next(ctx, report)
+    return True
+
+
+def _store(ctx: Ctx, report: Report, indicator: str, field: str, number: float) -> None:
+    fig = next((f for f in reports.figures_of(ctx.s, report.id) if f.indicator == indicator), None)
+    vals = {"value": fig.value if fig else None, "denominator": fig.denominator if fig else None,
+            "rate": fig.stated_rate if fig else None}
+    vals[field] = number
+    if vals["value"] is None:
+        raise InvalidInput("Chưa có số đã thực hiện cho chỉ tiêu này; vui lòng nhập số liệu trước.")
+    reports.set_figure(ctx.s, report, indicator, vals["value"], denominator=vals["denominator"],
+                       stated_rate=vals["rate"], officer_id=ctx.officer.id, source=ctx.incoming.source,
+                       source_text=ctx.text)
+
+
+def _enter(ctx: Ctx, step: str, **data) -> None:
+    """Start asking for a number or a reason, remembering the flow it interrupts (e.g. the intake dialogue)."""
+    resume = (ctx.state.data or {}).get(RESUME) if ctx.state.flow == FLOW else [ctx.state.flow, ctx.state.step]
+    ctx.set_flow(FLOW, step, **{RESUME: resume}, **data)
+
+
+def _leave(ctx: Ctx) -> None:
+    """Back to the interrupted flow with its data, or to no flow."""
+    data = {k: v for k, v in (ctx.state.data or {}).items() if k not in (RESUME, *FLOW_KEYS)}
+    flow, step = (ctx.state.data or {}).get(RESUME) or ["", ""]
+    if not flow:
+        ctx.clear_flow()
+        return
+    ctx.state.flow, ctx.state.step, ctx.state.data = flow, step, data
+
+
+def _resolve(ctx: Ctx, row: FindingRow, status: str, note: str) -> None:
+    row.status, row.resolution_note = status, note
+    row.resolved_by, row.resolved_at = ctx.officer.id, datetime.now(timezone.utc)
+
+
+def parse_number(text: str, *, percent: bool = False) -> float | None:
+    """The officer's answer as a number: '1.234', '16', '68,6', '68,6%'."""
+    return to_number(text.strip().rstrip("%").strip().replace(" ", ""), percent=percent)

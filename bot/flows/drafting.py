@@ -1,0 +1,432 @@
+"""Drafts and review in the conversation.
+
+/duthao, "làm dự thảo"   ask the narrative parts still missing (offering last period's text), then render
+                         a new version and send the DOCX, the chart, a three-line summary and open findings
+"sửa mục 3: …"           replace the text of a part (by the number shown in the draft or its name)
+"thêm vào kiến nghị: …"  append to a part;  "bỏ phụ lục" / "thêm phụ lục"  toggle the appendix
+/phienban [N]            list the versions (or send version N again)
+/trinh                   submit to the unit's approvers (blocked while check errors are open)
+/duyet, /tralai lý do    approve (locks the figures) or return with a comment; /molai lý do reopens (audited)
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from common.errors import OfficerError
+from common.vntext import fold
+from db.models import AuditEvent, Identity, Officer, Report
+from db.repo import people, reports
+from drafting.from_db import draft_input
+from drafting.inputs import NARRATIVE_KEYS
+from drafting.sections import build_body, find_slot
+from drafting.versions import latest, new_version, versions
+from figures.history_rules import COMPLETENESS_RULES
+from knowledge.catalogue import load_catalogue
+from bot.current_report import active_report, today
+from bot.engine import Ctx, parse_command, router
+from bot.messages import Button
+
+FLOW, RETURN_FLOW = "duthao", "tralai"
+WRITERS = ("reporter", "admin")
+ASKED = {
+    "chi_dao": "Công tác chỉ đạo, triển khai trong kỳ (văn bản đã ban hành, việc đã chỉ đạo)",
+    "ton_tai": "Tồn tại, hạn chế, nguyên nhân",
+    "nhiem_vu": "Nhiệm vụ trọng tâm kỳ tới",
+    "kien_nghi": "Kiến nghị, đề xuất",
+}
+STATUS_NAMES = {"draft": "đang soạn", "submitted": "đang chờ duyệt", "approved": "đã duyệt", "returned": "bị trả lại"}
+MAX_FINDINGS_SHOWN = 5
+_MAKE_DRAFT = re.compile(r"^(lam|tao|xuat|gui)( ban| cho toi| giup toi)? du thao( bao cao)?$")
+_EDIT = re.compile(r"^(sua|viet lai|thay) (noi dung )?(?P<ref>.+)$")
+_APPEND = re.compile(r"^them vao (?P<ref>.+)$")
+_NUMBER_ONLY = re.compile(r"[\d.,%\s]+")
+_APPENDIX_OFF = {"bo phu luc", "khong can phu luc", "bo phan phu luc", "xoa phu luc"}
+_APPENDIX_ON = {"them phu luc", "co phu luc", "giu phu luc"}
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+def _label(report: Report) -> str:
+    return f"{report.period.label} của {report.unit.name}"
+
+
+def _ensure_changeable(report: Report) -> None:
+    if report.status == "approved":
+        raise OfficerError("Báo cáo đã được duyệt nên không sửa được. Lãnh đạo có thể mở lại bằng /molai <lý do>.")
+    if report.status == "submitted":
+        raise OfficerError("Báo cáo đang chờ lãnh đạo duyệt nên chưa sửa được. "
+                           "Nếu cần sửa, đề nghị lãnh đạo trả lại (/tralai).")
+
+
+def _set_narrative(report: Report, key: str, text: str) -> None:
+    """Store the officer's text for a part; a wrong document citation is refused with what to correct."""
+    from retrieval.citecheck import check_citations  # noqa: PLC0415 - loads the library on first use
+
+    wrong = [c for c in check_citations(text) if c.status == "mismatch"]
+    if wrong:
+        raise OfficerError("Trích dẫn văn bản chưa đúng:\n" + "\n".join(f"- {p}" for c in wrong for p in c.problems)
+                           + "\nAnh/chị sửa lại rồi gửi lại nội dung.")
+    report.narrative = {**(report.narrative or {}), key: text.strip()}  # reassign: JSON column is dirty
+
+
+def _previous_text(ctx: Ctx, report: Report, key: str) -> str:
+    """The newest earlier report of the same kind that has text for `key`."""
+    for r in reports.prior_reports(ctx.s, report.unit_id, report.period.kind, report.period.start):
+        text = (r.narrative or {}).get(key, "").strip()
+        if text:
+            return text
+    return ""
+
+
+def _chat_of(ctx: Ctx, officer_id: int) -> str | None:
+    """The officer's chat on the channel this update came from (private chats: chat id = user id)."""
+    return ctx.s.scalar(select(Identity.external_id).where(Identity.officer_id == officer_id,
+                                                          Identity.channel == ctx.incoming.channel))
+
+
+def _audit(ctx: Ctx, report: Report, action: str, detail: str = "") -> None:
+    ctx.s.add(AuditEvent(officer_id=ctx.officer.id, unit_id=report.unit_id, report_id=report.id, action=action,
+                         detail=detail))
+
+
+def _submitter(ctx: Ctx, report: Report) -> int | None:
+    return ctx.s.scalar(select(AuditEvent.officer_id).where(AuditEvent.report_id == report.id,
+                                                            AuditEvent.action == "report.submit")
+                        .order_by(AuditEvent.id.desc()).limit(1))
+
+
+def _notify_submitter(ctx: Ctx, report: Report, text: str) -> None:
+    officer_id = _submitter(ctx, report)
+    chat = _chat_of(ctx, officer_id) if officer_id else None
+    if chat is not None and officer_id != ctx.officer.id:
+        ctx.say(text, to_chat=chat)
+
+
+def _arg(ctx: Ctx) -> str:
+    cmd = parse_command(ctx.text)
+    return cmd[1] if cmd else ""
+
+
+def _chart_of(path: str) -> list[Path]:
+    png = Path(path).with_suffix(".png")
+    return [png] if png.exists() else []
+
+
+# --- making a draft -------------------------------------------------------------------------------
+
+@router.command("duthao")
+def draft_command(ctx: Ctx) -> None:
+    start_draft(ctx)
+
+
+@router.intent(5)
+def draft_phrases(ctx: Ctx) -> bool:
+    """'làm dự thảo', 'sửa mục 3: …', 'thêm vào kiến nghị: …', 'bỏ phụ lục'."""
+    head, colon, content = ctx.text.partition(":")
+    t = fold(head).strip(" .!?")
+    if not colon:
+        if _MAKE_DRAFT.match(t):
+            start_draft(ctx)
+            return True
+        if t in _APPENDIX_OFF | _APPENDIX_ON:
+            _toggle_appendix(ctx, t in _APPENDIX_ON)
+            return True
+        return False
+    edit, append = _EDIT.match(t), _APPEND.match(t)
+    if not (edit or append) or not content.strip() or _NUMBER_ONLY.fullmatch(content):
+        return False  # "thêm vào cấp mới: 3" is a figure, for intake
+    ref = (edit or append).group("ref")
+    if not (ref.startswith("muc ") or append):
+        return False
+    _edit_part(ctx, ref, content.strip(), replace=bool(edit))
+    return True
+
+
+def start_draft(ctx: Ctx) -> None:
+    report = active_report(ctx, *WRITERS, "approver")
+    if not report.figures:
+        raise OfficerError("Báo cáo kỳ này chưa có số liệu nào. Anh/chị gửi số liệu trước (ví dụ: "
+                           "\"cấp CCCD 60, mới 33, đổi 11, lại 16\") rồi gõ /duthao.")
+    if report.status in ("draft", "returned") and ctx.roles() & set(WRITERS):
+        missing = [k for k in NARRATIVE_KEYS if k not in (report.narrative or {})]
+        if missing:
+            return _ask(ctx, report, missing[0])
+    deliver(ctx, report, "tạo dự thảo")
+
+
+def _ask(ctx: Ctx, report: Report, key: str) -> None:
+    ctx.set_flow(FLOW, key, report_id=report.id)
+    n = NARRATIVE_KEYS.index(key) + 1
+    text = f"Phần «{ASKED[key]}» ({n}/{len(NARRATIVE_KEYS)}): anh/chị gõ nội dung kỳ này"
+    buttons = []
+    prev = _previous_text(ctx, report, key)
+    if prev:
+        text += f", hoặc dùng lại nội dung kỳ trước (có thể sao chép để sửa):\n«{prev}»"
+        buttons.append(Button("Dùng lại nội dung kỳ trước", f"duthao:reuse:{key}"))
+    else:
+        text += "."
+    buttons.append(Button("Bỏ qua phần này", f"duthao:skip:{key}"))
+    ctx.say(text, buttons=buttons)
+
+
+def _after_answer(ctx: Ctx, report: Report) -> None:
+    missing = [k for k in NARRATIVE_KEYS if k not in (report.narrative or {})]
+    if missing:
+        return _ask(ctx, report, missing[0])
+    ctx.clear_flow()
+    deliver(ctx, report, "tạo dự thảo")
+
+
+@router.state(FLOW)
+def narrative_answer(ctx: Ctx) -> bool:
+    key = ctx.state.step
+    if key not in NARRATIVE_KEYS:
+        ctx.clear_flow()
+        return False
+    report = active_report(ctx, *WRITERS, create=False)
+    _ensure_changeable(report)
+    _set_narrative(report, key, ctx.text)
+    _after_answer(ctx, report)
+    return True
+
+
+@router.button("duthao:")
+def narrative_button(ctx: Ctx) -> None:
+    _, action, key = (ctx.incoming.payload.split(":") + ["", ""])[:3]
+    if key not in NARRATIVE_KEYS or action not in ("reuse", "skip"):
+        ctx.say("Nút này đã hết hiệu lực. Gõ /duthao để làm dự thảo.")
+        return
+    report = active_report(ctx, *WRITERS, create=False)
+    _ensure_changeable(report)
+    _set_narrative(report, key, _previous_text(ctx, report, key) if action == "reuse" else "")
+    _after_answer(ctx, report)
+
+
+def deliver(ctx: Ctx, report: Report, note: str) -> None:
+    """Render a new version and send it with its summary, render warnings and the open findings."""
+    from bot.flows.checks import open_findings, run_checks  # noqa: PLC0415 - flows import each other lazily
+
+    run_checks(ctx.s, report, complete=True)
+    draft, result = new_version(ctx.s, report, ctx.settings.drafts_dir, today(ctx),
+                                created_by=ctx.officer.id, note=note)
+    lines = [f"Dự thảo phiên bản {draft.version}. {result.summary[0]}", *result.summary[1:]]
+    lines += _findings_lines(open_findings(ctx.s, report))
+    lines += [f"Lưu ý: {w}" for w in result.warnings]
+    lines.append("\nSửa: «sửa mục 3: …», «thêm vào kiến nghị: …», «bỏ phụ lục». Trình lãnh đạo: /trinh.")
+    ctx.say("\n".join(lines), files=[result.path], photos=[result.chart] if result.chart else [])
+
+
+def _findings_lines(findings: list) -> list[str]:
+    """Open findings, one line each; absent figures are counted on one line as /kiemtra does."""
+    single = [f for f in findings if f.rule not in COMPLETENESS_RULES]
+    absent = len(findings) - len(single)
+    if not findings:
+        return []
+    lines = ["\nCác điểm cần kiểm tra (gõ /kiemtra để xử lý):"]
+    lines += [f"- {f.message}" for f in single[:MAX_FINDINGS_SHOWN]]
+    if len(single) > MAX_FINDINGS_SHOWN:
+        lines.append(f"- … và {len(single) - MAX_FINDINGS_SHOWN} điểm khác")
+    if absent:
+        lines.append(f"- {absent} chỉ tiêu các kỳ trước đều có nhưng kỳ này chưa có số liệu")
+    return lines
+
+
+# --- editing --------------------------------------------------------------------------------------
+
+def _edit_part(ctx: Ctx, ref: str, content: str, replace: bool) -> None:
+    report = active_report(ctx, *WRITERS, create=False)
+    _ensure_changeable(report)
+    cat = load_catalogue()
+    shown = build_body(draft_input(ctx.s, report, today(ctx)), cat).slots
+    slot = find_slot(cat, report.period, shown, ref)
+    if slot is None:
+        parts = "; ".join(f"{s.number}. {s.title}" for s in shown)
+        raise OfficerError(f"Không tìm thấy mục «{ref}». Các mục trong dự thảo: {parts}.")
+    old = (report.narrative or {}).get(slot.key, "").strip()
+    _set_narrative(report, slot.key, content if replace or not old else f"{old}\n{content}")
+    name = f"mục {slot.number}" if slot.number else f"mục «{slot.title}»"
+    if slot.key not in NARRATIVE_KEYS:
+        ctx.say("Số liệu trong mục này lấy từ số liệu đã nhập; muốn sửa số, anh/chị gửi lại số liệu đúng.")
+    deliver(ctx, report, f"{'sửa' if replace else 'thêm vào'} {name}")
+
+
+def _toggle_appendix(ctx: Ctx, on: bool) -> None:
+    report = active_report(ctx, *WRITERS, create=False)
+    _ensure_changeable(report)
+    report.options = {**(report.options or {}), "appendix": on}
+    deliver(ctx, report, "thêm phụ lục" if on else "bỏ phụ lục")
+
+
+@router.command("phienban")
+def versions_command(ctx: Ctx) -> None:
+    report = active_report(ctx, *WRITERS, "approver", create=False)
+    rows = versions(ctx.s, report.id)
+    if not rows:
+        ctx.say("Báo cáo này chưa có dự thảo nào. Gõ /duthao để tạo.")
+        return
+    arg = _arg(ctx)
+    if arg.isdigit():
+        d = next((r for r in rows if r.version == int(arg)), None)
+        if d is None:
+            raise OfficerError(f"Không có phiên bản {arg}. Gõ /phienban để xem danh sách.")
+        ctx.say(f"Dự thảo phiên bản {d.version} ({d.note}).", files=[Path(d.path)], photos=_chart_of(d.path))
+        return
+    tz = ZoneInfo(ctx.settings.timezone)
+    names = {o.id: o.display_name for o in ctx.s.scalars(select(Officer).where(
+        Officer.id.in_({r.created_by for r in rows if r.created_by})))}
+    lines = [f"Các phiên bản dự thảo báo cáo {_label(report)} ({STATUS_NAMES.get(report.status, report.status)}):"]
+    for r in rows:
+        at = r.created_at.replace(tzinfo=r.created_at.tzinfo or timezone.utc).astimezone(tz)
+        lines.append(f"v{r.version} — {at:%d/%m %H:%M} — {r.note}" + (f" ({names[r.created_by]})"
+                                                                        if r.created_by in names else ""))
+    lines.append("Gõ /phienban <số> để nhận lại một phiên bản.")
+    ctx.say("\n".join(lines))
+
+
+# --- review ---------------------------------------------------------------------------------------
+
+@router.command("trinh")
+def submit_command(ctx: Ctx) -> None:
+    from bot.flows.checks import open_errors  # noqa: PLC0415
+
+    report = active_report(ctx, *WRITERS, create=False)
+    if report.status == "submitted":
+        raise OfficerError("Báo cáo đã được trình và đang chờ lãnh đạo duyệt.")
+    if report.status == "approved":
+        raise OfficerError("Báo cáo đã được duyệt.")
+    if not report.figures:
+        raise OfficerError("Báo cáo chưa có số liệu nào nên chưa trình được.")
+    errors = open_errors(ctx.s, report)
+    if errors:
+        listed = "\n".join(f"- {e.message}" for e in errors[:MAX_FINDINGS_SHOWN])
+        ctx.say(f"Chưa trình được: báo cáo còn {len(errors)} lỗi cần sửa hoặc giữ nguyên kèm lý do:\n{listed}\n"
+                "Gõ /kiemtra để xử lý.")
+        return
+    approvers = people.approvers_of(ctx.s, report.unit_id)
+    if not approvers:
+        raise OfficerError("Đơn vị chưa có lãnh đạo duyệt báo cáo. Vui lòng liên hệ quản trị viên.")
+    draft, result = new_version(ctx.s, report, ctx.settings.drafts_dir, today(ctx), created_by=ctx.officer.id,
+                                note="bản trình duyệt")
+    report.status, report.submitted_at = "submitted", datetime.now(timezone.utc)
+    _audit(ctx, report, "report.submit", f"v{draft.version}")
+    reached, unreached = [], []
+    for a in approvers:
+        chat = _chat_of(ctx, a.id)
+        if chat is None:
+            unreached.append(a.display_name)
+            continue
+        reached.append(a.display_name)
+        ctx.say(f"{ctx.officer.display_name} trình báo cáo {_label(report)} (dự thảo phiên bản {draft.version}).\n"
+                + "\n".join(result.summary) + "\nGõ /duyet để duyệt, hoặc /tralai <lý do> để trả lại.",
+                buttons=[Button("Duyệt", f"review:ok:{report.id}"), Button("Trả lại", f"review:back:{report.id}")],
+                files=[result.path], photos=[result.chart] if result.chart else [], to_chat=chat)
+    text = f"Đã trình báo cáo {_label(report)} (phiên bản {draft.version})"
+    text += f" tới {', '.join(reached)}." if reached else "."
+    if unreached:
+        text += f" Chưa gửi được tin cho {', '.join(unreached)} trên kênh này; vui lòng báo trực tiếp."
+    ctx.say(text + " Anh/chị sẽ nhận thông báo khi lãnh đạo duyệt hoặc trả lại.")
+
+
+def _pending(ctx: Ctx) -> list[Report]:
+    unit = ctx.require_role("approver")
+    return list(ctx.s.scalars(select(Report).where(Report.unit_id == unit.id, Report.status == "submitted")
+                              .order_by(Report.submitted_at)))
+
+
+def _pick(ctx: Ctx, action: str, verb: str) -> Report | None:
+    """The one report waiting for approval, or buttons to choose when several wait."""
+    pending = _pending(ctx)
+    if not pending:
+        ctx.say("Không có báo cáo nào đang chờ duyệt.")
+        return None
+    if len(pending) > 1:
+        ctx.say(f"Có {len(pending)} báo cáo đang chờ duyệt. Anh/chị chọn báo cáo cần {verb}:",
+                buttons=[Button(r.period.label, f"review:{action}:{r.id}") for r in pending])
+        return None
+    return pending[0]
+
+
+def _pending_by_id(ctx: Ctx, report_id: str) -> Report:
+    report = next((r for r in _pending(ctx) if str(r.id) == report_id), None)
+    if report is None:
+        raise OfficerError("Báo cáo này không còn chờ duyệt.")
+    return report
+
+
+@router.command("duyet")
+def approve_command(ctx: Ctx) -> None:
+    report = _pick(ctx, "ok", "duyệt")
+    if report is not None:
+        _approve(ctx, report)
+
+
+@router.command("tralai")
+def return_command(ctx: Ctx) -> None:
+    report = _pick(ctx, "back", "trả lại")
+    if report is None:
+        return
+    reason = _arg(ctx)
+    if not reason:
+        ctx.set_flow(RETURN_FLOW, str(report.id))
+        ctx.say(f"Anh/chị cho biết lý do trả lại báo cáo {_label(report)}:")
+        return
+    _return(ctx, report, reason)
+
+
+@router.button("review:")
+def review_button(ctx: Ctx) -> None:
+    _, action, rid = (ctx.incoming.payload.split(":") + ["", ""])[:3]
+    report = _pending_by_id(ctx, rid)
+    if action == "ok":
+        _approve(ctx, report)
+    else:
+        ctx.set_flow(RETURN_FLOW, rid)
+        ctx.say(f"Anh/chị cho biết lý do trả lại báo cáo {_label(report)}:")
+
+
+@router.state(RETURN_FLOW)
+def return_reason(ctx: Ctx) -> bool:
+    report = _pending_by_id(ctx, ctx.state.step)
+    ctx.clear_flow()
+    _return(ctx, report, ctx.text.strip())
+    return True
+
+
+def _approve(ctx: Ctx, report: Report) -> None:
+    report.status, report.approved_at, report.approved_by = "approved", datetime.now(timezone.utc), ctx.officer.id
+    shown = latest(ctx.s, report.id)
+    _audit(ctx, report, "report.approve", f"v{shown.version}" if shown else "")
+    ctx.update_data(unit_id=report.unit_id, report_id=report.id)
+    ctx.say(f"Đã duyệt báo cáo {_label(report)}. Số liệu của báo cáo đã được khóa; "
+            "nếu cần sửa, gõ /molai <lý do>.")
+    _notify_submitter(ctx, report, f"Lãnh đạo {ctx.officer.display_name} đã duyệt báo cáo {_label(report)}.")
+
+
+def _return(ctx: Ctx, report: Report, reason: str) -> None:
+    if not reason:
+        raise OfficerError("Vui lòng ghi lý do trả lại.")
+    report.status = "returned"
+    _audit(ctx, report, "report.return", reason)
+    ctx.say(f"Đã trả lại báo cáo {_label(report)} kèm ý kiến: {reason}")
+    _notify_submitter(ctx, report, f"Lãnh đạo {ctx.officer.display_name} trả lại báo cáo {_label(report)}: "
+                                   f"{reason}\nAnh/chị sửa rồi gõ /trinh để trình lại.")
+
+
+@router.command("molai")
+def reopen_command(ctx: Ctx) -> None:
+    report = active_report(ctx, "approver", "admin", create=False)
+    if report.status != "approved":
+        raise OfficerError(f"Báo cáo {_label(report)} chưa được duyệt nên không cần mở lại.")
+    reason = _arg(ctx)
+    if not reason:
+        raise OfficerError("Vui lòng ghi lý do mở lại, ví dụ: /molai cần bổ sung số liệu định danh.")
+    report.status, report.approved_at, report.approved_by = "returned", None, None
+    _audit(ctx, report, "report.reopen", reason)
+    ctx.say(f"Đã mở lại báo cáo {_label(report)} (lý do: {reason}). Cán bộ có thể sửa và trình lại.")
+    _notify_submitter(ctx, report, f"Lãnh đạo {ctx.officer.display_name} đã mở lại báo cáo {_label(report)} "
+                                   f"để sửa: {reason}")

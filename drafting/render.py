@@ -1,0 +1,105 @@
+"""Render a DraftInput into a DOCX with our docxtpl template; one renderer for the CLI and the chat."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+
+from common.vnnum import fmt_pct, rate
+from drafting.build_template import TEMPLATE_PATH
+from drafting.chart import TITLE as CHART_TITLE, render_chart
+from drafting.inputs import NARRATIVE_KEYS, DraftInput
+from drafting.sections import Body, build_body
+from drafting.sentences import count
+from drafting.wording import agency_lines, closing, in_period, opening, place_date, recipient_lines, subject_lines
+from knowledge.catalogue import Catalogue, load_catalogue
+
+NARRATIVE_NAMES = {"chi_dao": "công tác chỉ đạo", "ton_tai": "tồn tại, hạn chế", "nhiem_vu": "nhiệm vụ kỳ tới",
+                   "kien_nghi": "kiến nghị"}
+
+
+@dataclass
+class RenderResult:
+    path: Path
+    chart: Path | None
+    warnings: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)  # three short lines for the chat
+
+
+def _service_rows(inp: DraftInput, cat: Catalogue) -> list[dict]:
+    figs = inp.current.by_indicator()
+    rows = []
+    for svc in cat.services.values():
+        received, online = figs.get(f"dvc.{svc.id}.tiep_nhan"), figs.get(f"dvc.{svc.id}.truc_tuyen")
+        if received is None and online is None:
+            continue
+        share = rate(online.value, received.value) if (received and online) else None
+        rows.append({"tt": len(rows) + 1, "name": svc.name, "ministry": svc.ministry,
+                     "received": count(received.value) if received else "",
+                     "online": count(online.value) if online else "",
+                     "rate": fmt_pct(share) if share is not None else ""})
+    return rows
+
+
+def _appendix(tpl: DocxTemplate, inp: DraftInput, cat: Catalogue, chart: Path | None) -> dict | None:
+    services = _service_rows(inp, cat)
+    if not inp.appendix or not (services or chart):
+        return None
+    d = inp.report_date
+    return {"caption": f"(Kèm theo Báo cáo số      /{inp.doc_symbol} ngày {d.day:02d}/{d.month:02d}/{d.year} "
+                       f"của {inp.unit.short_agency})",
+            "services": services,
+            "services_title": f"Kết quả thực hiện các dịch vụ công thiết yếu {in_period(inp.period)}",
+            "chart": InlineImage(tpl, str(chart), width=Mm(150)) if chart else None,
+            "chart_title": f"Biểu đồ: {CHART_TITLE.lower()}"}
+
+
+def _summary(inp: DraftInput, body: Body, appendix: bool) -> list[str]:
+    w = body.writer
+    written = len(w.used)
+    parts = sum(1 for s in body.slots if "." not in s.number)
+    line1 = f"Báo cáo {inp.period.label} của {inp.unit.name}: {written} số liệu trong {parts} mục."
+    if w.prev_name:
+        up = sum(1 for d in w.changes.values() if d > 0)
+        down = sum(1 for d in w.changes.values() if d < 0)
+        line2 = f"So với {w.prev_name}: {up} chỉ tiêu tăng, {down} chỉ tiêu giảm."
+    else:
+        line2 = "Chưa có số liệu kỳ trước để so sánh."
+    missing = [NARRATIVE_NAMES[k] for k in NARRATIVE_KEYS if not inp.narrative.get(k, "").strip()]
+    line3 = f"Phụ lục: {'có' if appendix else 'không'}. " + \
+            (f"Chưa có nội dung: {', '.join(missing)}." if missing else "Đủ các phần nội dung.")
+    return [line1, line2, line3]
+
+
+def render(inp: DraftInput, out: Path, *, with_chart: bool = True, cat: Catalogue | None = None) -> RenderResult:
+    cat = cat or load_catalogue()
+    body = build_body(inp, cat)
+    warnings = list(body.writer.warnings)
+    if not inp.request.strip():
+        warnings.append("Chưa có văn bản yêu cầu báo cáo: phần mở đầu không có câu \"Thực hiện Công văn số …\".")
+    if not inp.current.figures:
+        warnings.append("Báo cáo chưa có số liệu nào.")
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    chart = render_chart(inp.current, inp.history, out.with_suffix(".png")) if with_chart else None
+    tpl = DocxTemplate(str(TEMPLATE_PATH))
+    appendix = _appendix(tpl, inp, cat, chart)
+    context = {
+        "parent_agency": inp.unit.parent_agency.upper(),
+        "agency_lines": agency_lines(inp.unit.agency),
+        "doc_symbol": inp.doc_symbol,
+        "place_date": place_date(inp.unit.place, inp.report_date),
+        "subject_lines": subject_lines(inp.period, inp.unit.name, inp.subject),
+        "opening": opening(inp.request, inp.unit.short_agency, inp.period, inp.subject),
+        "body": [{"kind": b.kind, "text": b.text} for b in body.blocks],
+        "closing": closing(inp.period, inp.unit.name, inp.subject),
+        "recipients": recipient_lines(inp.recipients),
+        "signer_lines": inp.signer.lines(),
+        "signer_name": inp.signer.name,
+        "appendix": appendix,
+    }
+    tpl.render(context, autoescape=True)
+    tpl.save(str(out))
+    return RenderResult(out, chart, warnings, _summary(inp, body, appendix is not None))

@@ -1,0 +1,40 @@
+"""Draft versions of a report: each rendering is a new `Draft` row and a new file under the drafts dir."""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from common.vntext import fold
+from db.models import Draft, Report
+from drafting.from_db import draft_input
+from drafting.render import RenderResult, render
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def versions(s: Session, report_id: int) -> list[Draft]:
+    return list(s.scalars(select(Draft).where(Draft.report_id == report_id).order_by(Draft.version)))
+
+
+def latest(s: Session, report_id: int) -> Draft | None:
+    return s.scalar(select(Draft).where(Draft.report_id == report_id).order_by(Draft.version.desc()).limit(1))
+
+
+def new_version(s: Session, report: Report, drafts_dir: Path, report_date: date, *, created_by: int | None = None,
+                note: str = "") -> tuple[Draft, RenderResult]:
+    """Render the report as it is now and keep the file as the next version."""
+    number = (s.scalar(select(func.max(Draft.version)).where(Draft.report_id == report.id)) or 0) + 1
+    out = Path(drafts_dir) / _slug(report.unit.code) / f"{_slug(report.period.label)}-v{number}.docx"
+    result = render(draft_input(s, report, report_date), out)
+    draft = Draft(report_id=report.id, version=number, path=str(out),
+                  sha256=hashlib.sha256(out.read_bytes()).hexdigest(), note=note, created_by=created_by)
+    s.add(draft)
+    s.flush()
+    return draft, result

@@ -1,0 +1,158 @@
+"""Query understanding: document references, diacritic restoration, question detection.
+
+"chỉ thị 04", "CT 04/2024", "qđ 06", "công văn 452", "nghi dinh 59", "Đề án 06" all resolve to a so_hieu of
+a document in the library. A question typed without diacritics is restored from the library's own
+vocabulary before it is embedded (the dense model cannot read "lam sach du lieu"; BM25 folds anyway).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from common.vntext import fold, has_diacritics
+
+# folded type words -> doc_type (short forms officers type: ct, qd, cv, nd, tt)
+TYPE_WORDS: dict[str, str] = {
+    "chi thi": "chi_thi", "ct": "chi_thi", "quyet dinh": "quyet_dinh", "qd": "quyet_dinh",
+    "cong van": "cong_van", "cv": "cong_van", "van ban": "", "vb": "", "nghi dinh": "nghi_dinh",
+    "nd": "nghi_dinh", "thong tu": "thong_tu", "tt": "thong_tu", "luat": "luat", "ke hoach": "ke_hoach",
+    "kh": "ke_hoach",
+}
+_TYPE_RE = "|".join(sorted((re.escape(w) for w in TYPE_WORDS), key=len, reverse=True))
+_TYPED_REF = re.compile(rf"\b({_TYPE_RE})\s*(?:so\s*)?(\d{{1,5}})(?:\s*/\s*(\d{{4}}))?\b")
+_SO_HIEU = re.compile(r"\b(\d{1,5})(?:/(\d{4}))?/([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)\b")
+
+# Question words: enough on their own. Topic words ("quy định", "nhiệm vụ") count only in a message without
+# figures, so "hướng dẫn 30 người cài VNeID" stays a figure message.
+_STRONG_CUES = ["la gi", "gi", "the nao", "ra sao", "nao", "o dau", "khi nao", "bao gio", "co phai", "tai sao",
+                "vi sao", "nhung gi", "gom nhung"]
+_WEAK_CUES = ["theo van ban", "can cu", "quy dinh", "yeu cau", "huong dan", "noi dung", "nhiem vu", "muc tieu",
+              "chi tieu", "van ban chi dao"]
+_GOVERNANCE_CUES = ["van ban nao", "theo van ban", "can cu", "van ban chi dao", "quy dinh o dau",
+                    "quy dinh tai", "theo chi thi nao", "theo quyet dinh nao"]
+STOP_SYLLABLES = set(
+    "la gi nao the lam sao cua va cac cho theo ve voi co khong duoc trong tai o dau nhu nhung mot de thi "
+    "ra ai khi nay do hay hoi xin cho biet toi minh anh chi em".split())
+
+
+@dataclass(frozen=True)
+class DocRef:
+    so_hieu: str
+    doc_type: str
+    year: int | None  # year of issue, when known
+    aliases: tuple[str, ...] = ()
+
+
+def _number(so_hieu: str) -> str:
+    return so_hieu.split("/", 1)[0].lstrip("0") or "0"
+
+
+def find_references(question: str, docs: list[DocRef], aliases: bool = True) -> list[str]:
+    """so_hieu of the library documents `question` names, in order of mention. Numbered references
+    ("chỉ thị 04", "04/CT-TTg") come first; names ("Luật Cư trú", "Đề án 06") only with `aliases`."""
+    q = fold(question)
+    found: list[str] = []
+
+    def add(so_hieu: str) -> None:
+        if so_hieu not in found:
+            found.append(so_hieu)
+
+    by_folded = {fold(d.so_hieu): d for d in docs}
+    for m in _SO_HIEU.finditer(q):
+        if m.group(0) in by_folded:
+            add(by_folded[m.group(0)].so_hieu)
+    for m in _TYPED_REF.finditer(q):
+        kind, num, year = TYPE_WORDS[m.group(1)], m.group(2).lstrip("0") or "0", m.group(3)
+        cands = [d for d in docs if _number(d.so_hieu) == num and (not kind or d.doc_type == kind)]
+        if year and len(cands) > 1:
+            cands = [d for d in cands if str(d.year) == year or f"/{year}/" in d.so_hieu] or cands
+        for d in cands:
+            add(d.so_hieu)
+    if not aliases:
+        return found
+    words = padded_words(question)
+    for d in docs:
+        for alias in d.aliases:
+            if padded_words(alias) in words:
+                add(d.so_hieu)
+    return found
+
+
+def padded_words(text: str) -> str:
+    """' chi thi 04 ' : folded words with one space around each, for whole-word containment tests."""
+    return " " + " ".join(re.findall(r"[0-9a-z]+", fold(text))) + " "
+
+
+_WHAT_IS_CUES = ["la gi", "la van ban gi", "ve gi", "ve viec gi", "noi ve", "noi gi", "quy dinh gi", "de lam gi"]
+
+
+def is_what_is_question(question: str) -> bool:
+    """"công văn 452 là gì?": the answer should lead with the document's subject (trích yếu)."""
+    q = padded_words(question)
+    return any(f" {c} " in q for c in _WHAT_IS_CUES)
+
+
+def is_governance_question(question: str) -> bool:
+    q = fold(question)
+    return any(c in q for c in _GOVERNANCE_CUES)
+
+
+def looks_like_question(text: str, docs: list[DocRef]) -> bool:
+    """True for questions and bare document references; figure messages ("cấp CCCD 60") stay False."""
+    t = text.strip()
+    if not t:
+        return False
+    words = padded_words(t)
+    if t.endswith("?") or any(f" {c} " in words for c in _STRONG_CUES):
+        return True
+    rest = padded_words(_TYPED_REF.sub(" ", _SO_HIEU.sub(" ", fold(t))))
+    for d in docs:  # "Đề án 06" is a name, not a figure
+        for alias in d.aliases:
+            rest = rest.replace(padded_words(alias), " ")
+    if re.search(r"\d", rest):  # "tuyên truyền chỉ thị 04 cho 300 người" is a figure message
+        return False
+    return any(f" {c} " in words for c in _WEAK_CUES) or bool(find_references(t, docs))
+
+
+def content_terms(question: str) -> list[str]:
+    """Folded syllables that carry meaning (question words and particles removed)."""
+    return [s for s in re.findall(r"[0-9a-z]+", fold(question)) if s not in STOP_SYLLABLES]
+
+
+class DiacriticRestorer:
+    """Maps diacritic-free syllables (and pairs) to their most frequent accented form in the library."""
+
+    def __init__(self, texts: list[str]) -> None:
+        uni: dict[str, Counter] = defaultdict(Counter)
+        bi: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        word = re.compile(r"[^\W\d_]+", re.UNICODE)
+        for text in texts:
+            toks = [w.lower() for w in word.findall(text)]
+            folded = [fold(w) for w in toks]
+            for w, f in zip(toks, folded):
+                uni[f][w] += 1
+            for i in range(len(toks) - 1):
+                bi[(folded[i], folded[i + 1])][(toks[i], toks[i + 1])] += 1
+        self.uni = {f: c.most_common(1)[0][0] for f, c in uni.items()}
+        self.bi = {f: c.most_common(1)[0][0] for f, c in bi.items()}
+
+    def restore(self, question: str) -> str:
+        """`question` with accents put back on syllables typed without them; accented input is kept."""
+        if has_diacritics(question) and sum(map(has_diacritics, question.split())) * 3 >= len(question.split()):
+            return question  # typed with diacritics: trust the officer
+        toks = re.findall(r"\S+", question.lower())
+        core = [re.sub(r"^\W+|\W+$", "", t) for t in toks]
+        out = list(toks)
+        fixed = [False] * len(toks)
+        for i in range(len(toks) - 1):  # pairs first: "dan cu" -> "dân cư" whatever "dan" alone means
+            pair = self.bi.get((core[i], core[i + 1]))
+            if pair and not has_diacritics(core[i]) and not has_diacritics(core[i + 1]):
+                for j, w in ((i, pair[0]), (i + 1, pair[1])):
+                    if not fixed[j]:
+                        out[j] = toks[j].replace(core[j], w) if core[j] else toks[j]
+                        fixed[j] = True
+        for i, c in enumerate(core):
+            if not fixed[i] and c and not has_diacritics(c) and c in self.uni:
+                out[i] = toks[i].replace(c, self.uni[c])
+        return " ".join(out)

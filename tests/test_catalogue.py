@@ -1,0 +1,116 @@
+"""The indicator catalogue: required ids, sum rules, aliases, validation of the data file."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge.catalogue import CATALOGUE_PATH, Catalogue, CatalogueFile, load_catalogue
+from knowledge.directives import load_library
+
+SERVICES = ["thuong_tru", "tam_tru", "tam_vang", "luu_tru", "khai_sinh", "khai_tu", "ket_hon", "lien_thong_khai_sinh",
+            "lien_thong_khai_tu", "xac_nhan_cu_tru", "xac_nhan_cmnd", "cap_doi_cccd", "bien_so_xe", "phat_nguoi",
+            "ho_chieu", "ly_lich_tu_phap", "dang_ky_thue", "bien_dong_dat_dai", "giay_phep_lai_xe",
+            "tro_cap_that_nghiep"]
+STATUS_SERVICES = ["thuong_tru", "tam_tru", "luu_tru", "xac_nhan_cu_tru"]
+STATUSES = ["da_tra_ket_qua", "chua_tra_ket_qua", "xac_minh", "khong_du_dieu_kien", "chua_phan_loai"]
+REQUIRED = """tuyen_truyen.luot_nguoi tuyen_truyen.tin_bai tuyen_truyen.loa tuyen_truyen.mang_xa_hoi
+tuyen_truyen.khau_hieu tuyen_truyen.hop chi_dao.van_ban chi_dao.kiem_tra cccd.thu_nhan cccd.cap_moi cccd.cap_doi
+cccd.cap_lai cccd.tra_the dinh_danh.ho_so dinh_danh.kich_hoat dinh_danh.kich_hoat_muc_1 dinh_danh.kich_hoat_muc_2
+tthc.tiep_nhan tthc.tiep_nhan_truc_tuyen tthc.tiep_nhan_truc_tiep tthc.tiep_nhan_buu_chinh tthc.ky_truoc_chuyen_sang
+tthc.da_giai_quyet tthc.dung_han tthc.qua_han tthc.dang_giai_quyet so_hoa.ho_so_dau_vao so_hoa.ket_qua
+lam_sach.cmnd_9_so lam_sach.sai_lech_cccd lam_sach.chu_ho lam_sach.bo_sung_thong_tin lam_sach.xoa_trung
+lam_sach.huy_so_dinh_danh lam_sach.bhxh_khu_cong_nghiep lam_sach.quan_he_thuong_tru lam_sach.quan_he_tam_tru
+lam_giau.hoi_nong_dan lam_giau.nguoi_cao_tuoi lam_giau.cuu_chien_binh lam_giau.nguoi_co_cong lam_giau.an_sinh_xa_hoi
+lam_giau.nguoi_lao_dong lam_giau.ho_tich lam_giau.tre_em kcb.cccd_luot kcb.tong_luot thanh_toan.co_so_giao_duc
+an_sinh.chi_tra_tai_khoan to_cong_tac.thon_thanh_lap mo_hinh.so_mo_hinh""".split()
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalogue:
+    return load_catalogue()
+
+
+def test_every_required_indicator_exists(cat):
+    required = REQUIRED + [f"dvc.{s}.{m}" for s in SERVICES for m in ("tiep_nhan", "truc_tuyen")]
+    required += [f"dvc.{s}.{m}" for s in STATUS_SERVICES for m in STATUSES]
+    assert [i for i in required if i not in cat] == []
+
+
+def test_sum_rules_from_the_issue(cat):
+    rules = dict(cat.sum_rules())
+    assert rules["cccd.thu_nhan"] == ["cccd.cap_moi", "cccd.cap_doi", "cccd.cap_lai"]
+    assert rules["dinh_danh.kich_hoat"] == ["dinh_danh.kich_hoat_muc_1", "dinh_danh.kich_hoat_muc_2"]
+    assert rules["tthc.tiep_nhan"] == [
+        "tthc.tiep_nhan_truc_tuyen", "tthc.tiep_nhan_truc_tiep", "tthc.tiep_nhan_buu_chinh"]
+    assert rules["tthc.da_giai_quyet"] == ["tthc.dung_han", "tthc.qua_han"]
+    for s in STATUS_SERVICES:
+        assert rules[f"dvc.{s}.tiep_nhan"] == [f"dvc.{s}.{m}" for m in STATUSES]
+    assert "dvc.khai_sinh.tiep_nhan" not in rules
+    assert cat.parent_of["cccd.cap_lai"] == "cccd.thu_nhan"
+
+
+def test_online_dossiers_are_bounded_by_received(cat):
+    for s in SERVICES:
+        assert cat.get(f"dvc.{s}.truc_tuyen").at_most == f"dvc.{s}.tiep_nhan"
+
+
+def test_kinds_units_and_pairs(cat):
+    assert all(i.pair and i.unit == "trường hợp" for i in cat.in_section("lam_sach"))
+    assert all(i.kind == "cumulative" for i in cat.in_section("lam_giau"))
+    assert cat.get("tthc.dang_giai_quyet").kind == "stock"
+    assert cat.get("cccd.thu_nhan").twin == "cccd.thu_nhan_luy_ke"
+    assert {i.unit for i in cat.indicators.values()} <= set(cat.units)
+
+
+def test_indicators_carry_utility_group_and_known_directives(cat):
+    library = load_library()
+    for ind in cat.indicators.values():
+        assert ind.directives, ind.id
+        assert all(library.get(d) for d in ind.directives), (ind.id, ind.directives)
+        if ind.utility_group is not None:
+            assert ind.utility_group in cat.utility_groups
+    assert cat.get("cccd.thu_nhan").utility_group == 3
+    assert cat.get("dvc.thuong_tru.tiep_nhan").utility_group == 1
+
+
+def test_aliases_match_with_and_without_diacritics(cat):
+    assert cat.lookup_alias("Căn cước công dân") == ["cccd.thu_nhan"]
+    assert cat.lookup_alias("can cuoc cong dan") == ["cccd.thu_nhan"]
+    assert cat.lookup_alias("ĐDĐT") == ["dinh_danh.ho_so"]
+    assert cat.lookup_alias("DDDT") == ["dinh_danh.ho_so"]
+    assert cat.lookup_alias("dvctt") == ["tthc.tiep_nhan_truc_tuyen"]
+    assert cat.lookup_alias("trên cổng DVC đăng ký thường trú") == ["dvc.thuong_tru.truc_tuyen"]
+    assert cat.lookup_alias("không có") == []
+
+
+def test_no_alias_names_two_indicators(cat):
+    """An alias naming two indicators could never be resolved; short ambiguous words go to context_aliases."""
+    ambiguous = {a: ids for a, ids in cat.alias_index.items() if len(ids) > 1}
+    assert ambiguous == {}
+
+
+def test_templates_list_known_indicators(cat):
+    for kind in ("tuan", "thang", "nam"):
+        assert all(i in cat for i in cat.template(kind))
+    assert cat.template("quy") == cat.template("default")
+
+
+def _write(tmp_path: Path, mutate) -> Path:
+    raw = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
+    mutate(raw)
+    p = tmp_path / "indicators.yaml"
+    p.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda raw: raw["indicators"][0].update(parts=["khong.ton_tai"]), "unknown indicators"),
+    (lambda raw: raw["indicators"][0].update(unit="kg"), "unknown unit"),
+    (lambda raw: raw["indicators"].append(dict(raw["indicators"][0])), "duplicate"),
+    (lambda raw: raw["templates"].update(tuan=["khong.ton_tai"]), "template"),
+    (lambda raw: raw["indicators"][0].update(kind="sometimes"), "kind"),
+])
+def test_invalid_catalogue_is_rejected(tmp_path, mutate, message):
+    path = _write(tmp_path, mutate)
+    with pytest.raises(ValueError, match=message):
+        Catalogue(CatalogueFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))))

@@ -1,0 +1,37 @@
+"""Imports go one way: bot → domain (figures, knowledge, retrieval, drafting) → db; common is below all."""
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+OURS = {"common", "db", "figures", "knowledge", "retrieval", "drafting", "bot"}
+FORBIDDEN = {
+    "common": OURS - {"common"},
+    "db": {"figures", "knowledge", "retrieval", "drafting", "bot"},
+    "figures": {"bot", "retrieval", "drafting"},
+    "knowledge": {"bot", "figures", "retrieval", "drafting", "db"},
+    "retrieval": {"bot", "drafting"},
+    "drafting": {"bot", "retrieval"},
+}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names & OURS
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_package_imports_only_downwards(package):
+    bad = {}
+    for path in (REPO / package).rglob("*.py"):
+        wrong = _imports(path) & FORBIDDEN[package]
+        if wrong:
+            bad[str(path.relative_to(REPO))] = sorted(wrong)
+    assert not bad, bad
