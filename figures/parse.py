@@ -114,6 +114,10 @@ _NEVER = [re.compile(p) for p in [
 _NUMBER = re.compile(r"(?<![0-9a-z])" + _NUM)
 _PAIR_TAIL = re.compile(r"\s*/\s*(" + _NUM + r")")
 _PERCENT_TAIL = re.compile(r"\s*(?:%|phan tram\b)")
+_GLUED = re.compile(r"[a-z]*")
+# words officers glue to a count ("00hồ sơ", "5lượt", "2km"): anything else glued to a number is a typo
+_GLUED_UNITS = {"ho", "hs", "truong", "th", "luot", "tai", "tk", "the", "van", "vb", "tin", "bai", "cai", "buoi",
+                "co", "thon", "mo", "nguoi", "lan", "km", "m", "ha", "h", "g", "tr", "k"}
 _ZERO_PHRASES = [
     (re.compile(r"\b(?:khong|chua)\s+(?:co|phat sinh)\s+(?:[a-z0-9]+\s+){0,6}?nao\b"), "tail"),  # không có hồ sơ nào
     (re.compile(r"\b(?:khong|chua)\s+phat\s+sinh\b"), "all"),
@@ -176,6 +180,7 @@ class _Scanner:
         self.f = fold_aligned(text)
         self.cat, self.lex, self.ctx = cat, lex, ctx
         self.blocked = bytearray(len(self.f) + 1)
+        self.malformed: list[str] = []  # "3o", "35a", "-5": numbers an officer mistyped; never stored
         hard = [m.span() for m in _HARD.finditer(self.f)]
         soft = [m.span() for m in _SOFT.finditer(self.f)]
         self.hard, self.soft = [a for a, _ in hard], [a for a, _ in soft]
@@ -319,10 +324,21 @@ class _Scanner:
                 end = m.end()
             if v is None:
                 continue
+            if self._mistyped(a, end, pct or mult):
+                self.malformed.append(self.text[max(0, a - 1):_GLUED.match(f, end).end()].strip())
+                continue
             nums.append(_Num(a, end, v, percent=bool(pct)))
             pos = end
         nums.sort(key=lambda n: n.start)
         return nums
+
+    def _mistyped(self, a: int, end: int, suffixed) -> bool:  # noqa: ANN001
+        """A minus sign before the number, or letters glued after it that are no unit ("00hồ sơ" is fine)."""
+        f = self.f
+        if a >= 1 and f[a - 1] == "-" and (a == 1 or f[a - 2] in " \t\n:=("):
+            return True
+        glued = _GLUED.match(f, end).group()
+        return bool(glued) and not suffixed and glued not in _GLUED_UNITS
 
     @staticmethod
     def _is_pair(a: str, b: str) -> bool:
@@ -639,6 +655,7 @@ def parse_message(text: str, catalogue: Catalogue | None = None, context: ParseC
     mentions = sc.find_mentions()
     nums = sc.find_numbers()
     figures, unmatched = _assign(sc, mentions, nums, ctx)
+    unmatched = sc.malformed + unmatched
     greeting = not figures and not unmatched and bool(_GREETING.search(sc.f))
     return ParseResult(figures, period, unmatched, is_question=greeting)
 

@@ -25,7 +25,8 @@ TASK_BOOST = 0.0003  # the document is linked to an indicator the question names
 NAMED_BOOST = 0.0003  # the question names the document by an alias ("Luật Cư trú")
 FULL_TEXT_BOOST = 0.0004  # an official full text outranks our summary
 HEADING_BOOST = 0.0006  # times the share of the question's words in the section heading
-REPORT_SHIFT = 0.003  # own reports: down for directive questions, up (by recency) for "what did we report"
+REPORT_SHIFT = 0.02  # own reports: pushed below directives unless the question asks what the unit reported
+RECENCY_BOOST = 0.003  # then the latest report first ("tháng trước"), without overriding the period kind
 REPORT_CUES = ("bao cao", "ky truoc", "thang truoc", "tuan truoc", "nam truoc", "minh")
 
 
@@ -56,7 +57,9 @@ class SearchIndex:
         self.ids, self.texts, self.metas = ids, texts, metas
         self.pos = {cid: i for i, cid in enumerate(ids)}
         self.collection, self.embeddings = collection, embeddings
-        self.bm25 = BM25(texts)
+        # A document's number is matched by query understanding, not by words: "năm 2022" must not favour
+        # every chunk of 59/2022/NĐ-CP.
+        self.bm25 = BM25([t.replace(m["so_hieu"], " ") if m.get("so_hieu") else t for t, m in zip(texts, metas)])
         self.restorer = DiacriticRestorer(texts)
         self.folded_terms = [set(terms(t)) for t in texts]
         self.docs = _doc_refs(metas)
@@ -145,7 +148,7 @@ class SearchIndex:
             elif meta.get("date") and self.latest_report:
                 # "tháng trước mình báo cáo ...": the most recent report first
                 age = (date.fromisoformat(self.latest_report) - date.fromisoformat(meta["date"])).days
-                bonus += REPORT_SHIFT * max(0.0, 1 - age / 60)
+                bonus += RECENCY_BOOST * max(0.0, 1 - age / 60)
         heading = set(terms(meta.get("section", "")))
         if qterms and heading:
             bonus += HEADING_BOOST * len(qterms & heading) / len(qterms)

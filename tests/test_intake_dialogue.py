@@ -225,13 +225,14 @@ def test_report_opened_with_plain_words_and_named_periods(demo_app, officer_chat
     assert "chưa hiểu kỳ báo cáo" in chat.say("/baocao hôm kia nữa")
 
 
-def test_question_during_intake_is_left_to_other_flows(demo_app, officer_chat):
+def test_question_during_intake_is_left_to_other_flows(demo_app, library, officer_chat):
     db, _ = demo_app
     chat = officer_chat()
     chat.say("/baocao")
     revs = revision_count(db)
     reply = chat.say("Chỉ thị 04 yêu cầu gì về định danh điện tử?")
     assert "Đã ghi" not in reply and "Chưa xác định được" not in reply
+    assert "04/CT-TTg" in reply  # answered by the Q&A flow
     assert revision_count(db) == revs
     assert state(db)[:2] == ("intake", "ask")
 
@@ -279,3 +280,11 @@ def test_a_long_section_is_asked_a_few_indicators_at_a_time(demo_app, officer_ch
     second = press(chat, "intake:skip")
     assert "Mục «Giải quyết TTHC và dịch vụ công trực tuyến» còn thiếu" in second
     assert "Đăng ký tạm trú: hồ sơ tiếp nhận" in second and "Đăng ký tạm trú: hồ sơ qua dịch vụ công" in second
+
+
+def test_a_named_month_follows_the_units_reporting_calendar(demo_app, officer_chat):
+    db, _ = demo_app
+    with db.session() as s:
+        people.unit_by_code(s, "demo-hoa-an").month_start_day = 16  # months run 16th to 15th
+    reply = officer_chat().say("/baocao tháng 10")
+    assert "Báo cáo tháng 10/" in reply and "(16/9/" in reply and " - 15/10/" in reply

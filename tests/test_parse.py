@@ -214,3 +214,15 @@ def test_any_message_parses_with_spans_into_the_text(parts):
         assert text[f.span[0]:f.span[1]] == f.text and f.value >= 0
     assert res.as_json()["figures"] == [f.as_dict() for f in res.figures]
     parse_correction(text)
+
+
+@pytest.mark.parametrize("text,fragment", [("cấp mới 3o", "3o"), ("cap moi 35a", "35a"), ("định danh -5", "-5")])
+def test_mistyped_numbers_are_never_figures(text, fragment):
+    r = parse_message(text)
+    assert r.figures == []
+    assert fragment in r.unmatched
+
+
+def test_a_unit_glued_to_a_count_is_still_read():
+    r = parse_message("Tiếp nhận thủ tục cấp lại, đổi thẻ Căn cước công dân:00hồ sơ.")
+    assert [(f.indicator, f.value) for f in r.figures] == [("dvc.cap_doi_cccd.tiep_nhan", 0.0)]

@@ -28,6 +28,7 @@ from drafting.versions import latest, new_version, versions
 from figures.history_rules import COMPLETENESS_RULES
 from knowledge.catalogue import load_catalogue
 from bot.current_report import active_report, today
+from bot.flows.checks import open_errors
 from bot.engine import Ctx, parse_command, router
 from bot.messages import Button
 
@@ -292,8 +293,6 @@ def versions_command(ctx: Ctx) -> None:
 
 @router.command("trinh")
 def submit_command(ctx: Ctx) -> None:
-    from bot.flows.checks import open_errors  # noqa: PLC0415
-
     report = active_report(ctx, *WRITERS, create=False)
     if report.status == "submitted":
         raise OfficerError("Báo cáo đã được trình và đang chờ lãnh đạo duyệt.")

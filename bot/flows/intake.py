@@ -12,6 +12,8 @@ All state is in ctx.state (the database), so a restart or a day away loses nothi
                  step "confirm"  figures were stored and shown; buttons Đúng / Sửa
                  step "fix"      the officer pressed Sửa: the next figures (or a bare number) correct them
   data["skipped"]  indicators skipped this time; data["last"] the last stored batch
+Typed button labels ("đúng", "bỏ qua") work like the buttons, for channels without them. Figures are
+stored at once (each a revision), then the checks flow re-checks the report.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from figures.types import FigureInput
 from knowledge.catalogue import Catalogue, Indicator, Section, load_catalogue
 from bot.current_report import active_report, open_report, today, unit_calendar
 from bot.engine import Ctx, parse_command, router
+from bot.flows.checks import after_figures_changed
 from bot.figure_view import STATUS_NAMES, figure_line, indicator_label, progress_text, value_text
 from bot.messages import Button
 
@@ -316,7 +319,7 @@ def take_figures(ctx: Ctx, figs: list[ParsedFigure], res: ParseResult) -> bool:
     ctx.set_flow(FLOW, "confirm", last=stored)
     out.append("Số liệu trên đúng chưa ạ?")
     ctx.say("\n".join(out), buttons=[OK, FIX])
-    _after_figures_changed(ctx, report)
+    after_figures_changed(ctx, report)  # the officer hears at once that 33 + 11 + 15 ≠ 60
     return True
 
 
@@ -356,22 +359,15 @@ def in_intake(ctx: Ctx) -> bool:
     return True
 
 
-@router.intent(60)
+@router.intent(45)
 def figures_in_text(ctx: Ctx) -> bool:
-    """Figures typed without /baocao go to the open report (this week's by default)."""
+    """Figures typed without /baocao go to the open report (this week's by default).
+
+    It runs before the Q&A intent: the parser never reads a document number or a question as a figure, so a
+    figure message is settled here without loading the directive library.
+    """
     figs, res = _parse(ctx, None)
     return bool(figs) and take_figures(ctx, figs, res)
-
-
-def _after_figures_changed(ctx: Ctx, report: Report) -> None:
-    """Re-run the consistency checks so the officer hears at once that 33 + 11 + 15 ≠ 60."""
-    try:
-        from bot.flows.checks import after_figures_changed
-    except ImportError as e:
-        if e.name != "bot.flows.checks":
-            raise
-        return  # the checks flow is not installed in this build
-    after_figures_changed(ctx, report)
 
 
 # --- buttons ----------------------------------------------------------------------------------------
@@ -428,7 +424,7 @@ def _store_nothing_happened(ctx: Ctx, report: Report, asked: list[str]) -> None:
         lines.append("(Số lũy kế giữ nguyên như kỳ trước.)")
     ctx.update_data(last=stored)
     _ask_next(ctx, report, "\n".join(["Đã ghi (không phát sinh):", *lines, *problems]) + "\n\n")
-    _after_figures_changed(ctx, report)
+    after_figures_changed(ctx, report)  # the officer hears at once that 33 + 11 + 15 ≠ 60
 
 
 def _previous_level(ctx: Ctx, report: Report, indicator: str) -> float:
