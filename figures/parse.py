@@ -26,6 +26,7 @@ from rapidfuzz.distance import Levenshtein
 
 from figures.lexicon import TOKEN_RE, Entry, Lexicon, fold_aligned, lexicon_for, norm_token, phrase_key
 from figures.period_phrases import find_periods
+from figures.types import FigureInput
 from figures.periods import Calendar, PeriodSpec
 from figures.vnnumbers import MULTIPLIER_AFTER, MULTIPLIERS, is_plain_int, to_number
 from knowledge.catalogue import Catalogue, load_catalogue
@@ -50,11 +51,7 @@ class ParsedFigure:
     text: str = ""
 
     def as_dict(self) -> dict:
-        out: dict = {"indicator": self.indicator, "value": self.value}
-        if self.denominator is not None:
-            out["denominator"] = self.denominator
-        if self.rate is not None:
-            out["rate"] = self.rate
+        out = FigureInput(self.indicator, self.value, self.denominator, self.rate).as_dict()
         if self.span is not None:
             out["span"] = list(self.span)
         return out
