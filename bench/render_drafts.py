@@ -1,5 +1,5 @@
 """Render drafts of the four seed-like report kinds to DOCX → PDF (LibreOffice headless) → PNG (pdftoppm),
-to look at them next to the seed reports (/work/shared/seeds in the workspace).
+to look at them next to the seed reports (shared/seeds beside the repository).
 
     seed 000  review: sơ kết 02 năm, xã Hoằng Trung (TTHC, 25 DVC table, clean-up and enrichment data)
     seed 001  yearly: năm 2022, thành phố Ngã Bảy

@@ -122,11 +122,7 @@ def _open(ctx: Ctx, period_text: str) -> None:
     if not ctx.roles() & set(WRITERS):  # an approver asking for "báo cáo tuần này" wants to see it
         return _show_progress(ctx, unit, period_text)
     if period_text.strip():
-        spec = resolve_period(ctx, unit, period_text)
-        if spec is None:
-            raise InvalidInput(f"Tôi chưa hiểu kỳ báo cáo «{period_text.strip()}». Anh/chị gõ ví dụ: "
-                               "/baocao tuần này, /baocao tuần trước, /baocao tháng 10, /baocao tháng 02/2024.")
-        report = open_report(ctx, unit, spec)
+        report = open_report(ctx, unit, _named_period(ctx, unit, period_text, "baocao"))
     else:
         # resume the report the officer was filling in (a check or a question may have come between);
         # otherwise propose this week's
@@ -442,12 +438,17 @@ def progress(ctx: Ctx) -> None:
     _show_progress(ctx, ctx.require_role(*VIEWERS), (parse_command(ctx.text) or ("", ""))[1])
 
 
+def _named_period(ctx: Ctx, unit: Unit, text: str, command: str) -> PeriodSpec:
+    spec = resolve_period(ctx, unit, text)
+    if spec is None:
+        raise InvalidInput(f"Tôi chưa hiểu kỳ báo cáo «{text.strip()}». Anh/chị gõ ví dụ: /{command} tuần này, "
+                           f"/{command} tuần trước, /{command} tháng 10, /{command} tháng 02/2024.")
+    return spec
+
+
 def _show_progress(ctx: Ctx, unit: Unit, arg: str) -> None:
     if arg:
-        spec = resolve_period(ctx, unit, arg)
-        if spec is None:
-            raise InvalidInput(f"Tôi chưa hiểu kỳ báo cáo «{arg}». Anh/chị gõ ví dụ: /tiendo tuần trước, "
-                               "/tiendo tháng 10.")
+        spec = _named_period(ctx, unit, arg, "tiendo")
         report = _existing_report(ctx, unit, spec)
     else:
         spec = current_period("tuan", today(ctx), unit_calendar(unit))
