@@ -25,10 +25,6 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _not_yet(feature: str) -> None:
-    _fail(f"Chức năng {feature} chưa hỗ trợ trong phiên bản này. / Not supported yet.")
-
-
 @app.command()
 def run() -> None:
     """Chạy bot: Telegram/Zalo khi có token, nếu không thì chat trên console. / Run the configured channels."""
@@ -92,11 +88,7 @@ def demo() -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Nâng cấp CSDL lên phiên bản mới nhất. / Apply migrations."""
-    from db import migrate
-
-    settings = get_settings()
-    settings.ensure_dirs()
-    migrate.upgrade(settings.db_url)
+    _db_ready(get_settings())
     typer.echo("CSDL đã ở phiên bản mới nhất.")
 
 
@@ -220,6 +212,7 @@ app.add_typer(index_app, name="index")
 def _db_ready(settings) -> None:  # noqa: ANN001
     from db import migrate
 
+    settings.ensure_dirs()
     migrate.upgrade(settings.db_url)
 
 
