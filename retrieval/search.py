@@ -24,7 +24,7 @@ CANDIDATES = 40
 TASK_BOOST = 0.0003  # the document is linked to an indicator the question names
 NAMED_BOOST = 0.0003  # the question names the document by an alias ("Luật Cư trú")
 FULL_TEXT_BOOST = 0.0004  # an official full text outranks our summary
-HEADING_BOOST = 0.0006  # times the share of the question's words in the section heading
+HEADING_BOOST = 0.0006  # times the mean overlap of question and section heading
 REPORT_SHIFT = 0.02  # own reports: pushed below directives unless the question asks what the unit reported
 RECENCY_BOOST = 0.003  # then the latest report first ("tháng trước"), without overriding the period kind
 REPORT_CUES = ("bao cao", "ky truoc", "thang truoc", "tuan truoc", "nam truoc", "minh")
@@ -151,7 +151,9 @@ class SearchIndex:
                 bonus += RECENCY_BOOST * max(0.0, 1 - age / 60)
         heading = set(terms(meta.get("section", "")))
         if qterms and heading:
-            bonus += HEADING_BOOST * len(qterms & heading) / len(qterms)
+            # how much of the question the heading covers, and how much of the heading the question names
+            shared = len(qterms & heading)
+            bonus += HEADING_BOOST * (shared / len(qterms) + shared / len(heading)) / 2
         return bonus
 
 
