@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common.vntext import fold
+
 # kinds of incoming message
 TEXT, BUTTON, FILE, STICKER, VOICE, IMAGE, UNSUPPORTED = "text", "button", "file", "sticker", "voice", "image", "unsupported"
 
@@ -16,6 +18,19 @@ TEXT, BUTTON, FILE, STICKER, VOICE, IMAGE, UNSUPPORTED = "text", "button", "file
 class Button:
     label: str
     payload: str  # "flow:action[:arg]"; pressing it sends an Incoming of kind BUTTON with this payload
+
+
+def match_button(text: str, buttons: list[Button]) -> Button | None:
+    """The button a typed text names (channels or consoles without tappable buttons): its label, or the start
+    of exactly one label, so "Cấp lại CCCD" picks "Cấp lại CCCD (15)"."""
+    t = fold(text).strip().rstrip(".")
+    if not t:
+        return None
+    exact = [b for b in buttons if fold(b.label) == t]
+    if exact:
+        return exact[0]
+    starts = [b for b in buttons if fold(b.label).startswith(t + " ")]
+    return starts[0] if len(starts) == 1 else None
 
 
 @dataclass

@@ -177,3 +177,11 @@ def test_an_approver_cannot_resolve(demo_app, chat, officer_chat):
                                  payload=f"check:ok:{fid}", text="Xác nhận"))
     assert "không có quyền" in r.text
     assert _findings(db) == [("outlier.high", "open", "")]
+
+
+def test_typing_the_start_of_a_choice_picks_it(officer_chat):
+    chat = officer_chat()
+    chat.say("cấp CCCD 60, mới 33, đổi 11, lại 15")
+    assert "Anh/chị muốn sửa số nào?" in chat.say("Sửa")
+    assert "Cấp lại CCCD" in chat.say("Cấp lại CCCD")  # the label is "Cấp lại CCCD (15)"
+    assert "Đã sửa Cấp lại CCCD: 16" in chat.say("16")

@@ -172,3 +172,15 @@ def test_draft_needs_figures(demo_app, officer_chat):
     db, _ = demo_app
     _fill_week(db, [])
     assert "chưa có số liệu" in officer_chat("can_bo").say("làm dự thảo")
+
+
+def test_typed_skip_words_are_not_stored_as_report_text(demo_app, officer_chat):
+    """Where buttons are not tappable the officer types their words; they must not end up in the draft."""
+    db, engine = demo_app
+    rid = _fill_week(db)
+    chat = officer_chat()
+    chat.say("/duthao")
+    fresh = officer_chat()  # a new console process remembers no buttons, so this arrives as plain text
+    assert "(2/4)" in fresh.say("Bỏ qua phần này")
+    with db.session() as s:
+        assert s.get(Report, rid).narrative.get("chi_dao") == ""

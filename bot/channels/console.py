@@ -9,9 +9,8 @@ import json
 import sys
 from typing import TextIO
 
-from common.vntext import fold
 from bot.engine import Engine
-from bot.messages import BUTTON, Button, Incoming, Reply
+from bot.messages import BUTTON, Button, Incoming, Reply, match_button
 
 CHANNEL = "console"
 
@@ -23,7 +22,7 @@ class ConsoleChat:
 
     def send(self, text: str) -> list[Reply]:
         inc = Incoming(channel=CHANNEL, chat_id=self.user, user_id=self.user, text=text, display_name=self.user)
-        pressed = self._match_button(text)
+        pressed = match_button(text, self._buttons)
         if pressed is not None:
             inc.kind, inc.payload, inc.text = BUTTON, pressed.payload, pressed.label
         replies = self.engine.handle(inc)
@@ -34,12 +33,6 @@ class ConsoleChat:
             self._buttons = []
         return replies
 
-    def _match_button(self, text: str) -> Button | None:
-        t = fold(text)
-        for b in self._buttons:
-            if fold(b.label) == t:
-                return b
-        return None
 
     def render(self, replies: list[Reply]) -> None:
         for r in replies:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from common.vntext import fold
 from db.models import OutgoingMessage
 from db.session import Database
-from bot.messages import Button, Incoming, Reply
+from bot.messages import Button, Incoming, Reply, match_button
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ def pressed_button(s: Session, channel: str, chat_id: str, text: str) -> Button 
     t = fold(text).strip().rstrip(".")
     if len(t) == 1 and t.upper() in _LETTERS[:len(buttons)]:
         return buttons[_LETTERS.index(t.upper())]
-    return next((b for b in buttons if fold(b.label) == t), None)
+    return match_button(text, buttons)
 
 
 # --- sending ------------------------------------------------------------------------------------------

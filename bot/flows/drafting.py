@@ -28,7 +28,7 @@ from drafting.versions import latest, new_version, versions
 from figures.history_rules import COMPLETENESS_RULES
 from knowledge.catalogue import load_catalogue
 from bot.current_report import active_report, today
-from bot.flows.checks import open_errors
+from bot.flows.checks import open_errors, open_findings, run_checks
 from bot.engine import Ctx, parse_command, router
 from bot.messages import Button
 
@@ -191,9 +191,20 @@ def narrative_answer(ctx: Ctx) -> bool:
         return False
     report = active_report(ctx, *WRITERS, create=False)
     _ensure_changeable(report)
-    _set_narrative(report, key, ctx.text)
+    typed = fold(ctx.text).strip(" .!")
+    if typed in _TYPED_SKIP:  # the button's words typed, e.g. on a chat without buttons: never stored as text
+        text = ""
+    elif typed in _TYPED_REUSE:
+        text = _previous_text(ctx, report, key)
+    else:
+        text = ctx.text
+    _set_narrative(report, key, text)
     _after_answer(ctx, report)
     return True
+
+
+_TYPED_SKIP = {"bo qua", "bo qua phan nay", "khong co", "khong"}
+_TYPED_REUSE = {"dung lai", "dung lai noi dung ky truoc", "nhu ky truoc"}
 
 
 @router.button("duthao:")
@@ -210,8 +221,6 @@ def narrative_button(ctx: Ctx) -> None:
 
 def deliver(ctx: Ctx, report: Report, note: str) -> None:
     """Render a new version and send it with its summary, render warnings and the open findings."""
-    from bot.flows.checks import open_findings, run_checks  # noqa: PLC0415 - flows import each other lazily
-
     run_checks(ctx.s, report, complete=True)
     draft, result = new_version(ctx.s, report, ctx.settings.drafts_dir, today(ctx),
                                 created_by=ctx.officer.id, note=note)
