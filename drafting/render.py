@@ -78,7 +78,8 @@ def render(inp: DraftInput, out: Path, *, with_chart: bool = True, cat: Catalogu
     body = build_body(inp, cat)
     warnings = list(body.writer.warnings)
     if not inp.request.strip():
-        warnings.append("Chưa có văn bản yêu cầu báo cáo: phần mở đầu không có câu \"Thực hiện Công văn số …\".")
+        warnings.append("Chưa có văn bản yêu cầu báo cáo nên phần mở đầu không có câu \"Thực hiện Công văn số …\"; "
+                        "gõ «văn bản yêu cầu: Công văn số … ngày … của … về việc …» để bổ sung.")
     if not inp.current.figures:
         warnings.append("Báo cáo chưa có số liệu nào.")
     out = Path(out)

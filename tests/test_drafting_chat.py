@@ -184,3 +184,16 @@ def test_typed_skip_words_are_not_stored_as_report_text(demo_app, officer_chat):
     assert "(2/4)" in fresh.say("Bỏ qua phần này")
     with db.session() as s:
         assert s.get(Report, rid).narrative.get("chi_dao") == ""
+
+
+def test_officer_sets_the_request_the_report_answers(demo_app, officer_chat):
+    db, _ = demo_app
+    rid = _fill_week(db)
+    with db.session() as s:
+        s.get(Report, rid).request = ""
+    chat = officer_chat()
+    reply = chat.say("Văn bản yêu cầu: Thực hiện Công văn số 877/TCT-CAT ngày 02/6/2023 của Tổ công tác Đề án 06 tỉnh "
+                     "về việc báo cáo định kỳ")
+    assert "Câu mở đầu của dự thảo: «Thực hiện Công văn số 877/TCT-CAT" in reply
+    with db.session() as s:
+        assert s.get(Report, rid).request.startswith("Công văn số 877/TCT-CAT ngày 02/6/2023")

@@ -138,6 +138,9 @@ def draft_phrases(ctx: Ctx) -> bool:
             _toggle_appendix(ctx, t in _APPENDIX_ON)
             return True
         return False
+    if t in _REQUEST_HEADS and content.strip():
+        _set_request(ctx, content.strip())
+        return True
     edit, append = _EDIT.match(t), _APPEND.match(t)
     if not (edit or append) or not content.strip() or _NUMBER_ONLY.fullmatch(content):
         return False  # "thêm vào cấp mới: 3" is a figure, for intake
@@ -263,6 +266,19 @@ def _edit_part(ctx: Ctx, ref: str, content: str, replace: bool) -> None:
     if slot.key not in NARRATIVE_KEYS:
         ctx.say("Số liệu trong mục này lấy từ số liệu đã nhập; muốn sửa số, anh/chị gửi lại số liệu đúng.")
     deliver(ctx, report, f"{'sửa' if replace else 'thêm vào'} {name}")
+
+
+_REQUEST_HEADS = {"van ban yeu cau", "yeu cau bao cao", "can cu"}
+
+
+def _set_request(ctx: Ctx, content: str) -> None:
+    """The request the report answers; the draft opens with "Thực hiện <it>"."""
+    report = active_report(ctx, *WRITERS, create=False)
+    _ensure_changeable(report)
+    content = re.sub(r"^thực hiện\s+", "", content, flags=re.IGNORECASE)
+    report.request = content
+    ctx.say(f"Đã ghi văn bản yêu cầu báo cáo. Câu mở đầu của dự thảo: «Thực hiện {content.rstrip('.;')}». "
+            "Gõ /duthao để tạo lại dự thảo.")
 
 
 def _toggle_appendix(ctx: Ctx, on: bool) -> None:
