@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from common.errors import OfficerError
 from common.settings import Settings
+from common.vnnum import fmt_int
 from common.vntext import fold, nfc
 from db.models import ConversationState, Membership, Officer, Unit
 from db.repo import channel_state, people
@@ -194,7 +195,7 @@ class Engine:
             ctx.say("Tôi chưa xử lý được loại tin nhắn này. Gõ /help để xem hướng dẫn.")
             return
         if len(inc.text) > MAX_TEXT:
-            ctx.say(f"Tin nhắn quá dài (hơn {MAX_TEXT:,} ký tự). ".replace(",", ".") +
+            ctx.say(f"Tin nhắn quá dài (hơn {fmt_int(MAX_TEXT)} ký tự). "
                     "Anh/chị vui lòng chia thành nhiều tin ngắn hơn; chưa có số liệu nào được ghi.")
             return
         cmd = parse_command(inc.text) if inc.kind == TEXT else None

@@ -9,6 +9,7 @@ from pathlib import Path
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from common.vnnum import fmt_int
 from figures.periods import PeriodSpec
 from figures.types import PeriodFigures
 
@@ -54,7 +55,7 @@ def render_chart(current: PeriodFigures, history: list[PeriodFigures], out: Path
         ax.plot(xs, ys, marker="o", linewidth=1.6, markersize=3.5, label=label)
     ax.set_xticks(xs, [short_label(pf.period) for pf in series], fontsize=7)
     ax.tick_params(axis="y", labelsize=7)
-    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}".replace(",", "."))
+    ax.yaxis.set_major_formatter(lambda v, _: fmt_int(v))
     top = max((y for ys in lines.values() for y in ys if y == y), default=1.0)
     ax.set_ylim(0, top * 1.35 or 1)  # headroom for the legend
     ax.grid(axis="y", alpha=0.3)
