@@ -18,7 +18,7 @@ from bot.channels.serve import make_asgi_app
 from bot.engine import router
 from bot.messages import Button
 from bot.texts import COMMANDS
-from tests.fakes.harness import TG_TOKEN, TelegramStack, eventually, invite_code, outbox_rows
+from tests.fakes.harness import TG_TOKEN, TelegramStack, eventually, invite_code, outbox_rows, text_of
 from tests.fakes.server import ServerThread
 from tests.fakes.session import Said, run_session
 from tests.fakes.telegram_api import FakeTelegram, UpdateFactory
@@ -52,10 +52,6 @@ async def send(stack: TelegramStack, fake: FakeTelegram, update: dict):
     before = len(fake.sent())
     await stack.channel.process_json(update)
     return fake.sent()[before:]
-
-
-def text_of(calls) -> str:  # noqa: ANN001
-    return "\n".join(c.params.get("text", "") for c in calls)
 
 
 async def joined(stack, fake, db, role: str, user_id: int, name: str) -> UpdateFactory:  # noqa: ANN001

@@ -19,7 +19,7 @@ from bot.channels import links
 from bot.channels.serve import make_asgi_app
 from bot.channels.zalo import ZaloApi, ZaloError
 from bot.engine import router
-from tests.fakes.harness import ZALO_TOKEN, ZaloStack, eventually, invite_code, outbox_rows
+from tests.fakes.harness import ZALO_TOKEN, ZaloStack, eventually, invite_code, outbox_rows, text_of
 from tests.fakes.server import ServerThread
 from tests.fakes.session import Said, run_session
 from tests.fakes.zalo_api import FakeZalo, ZaloUser
@@ -54,10 +54,6 @@ async def send(stack: ZaloStack, fake: FakeZalo, update: dict):
     before = len(fake.sent())
     await stack.channel.process(update)
     return fake.sent()[before:]
-
-
-def text_of(calls) -> str:  # noqa: ANN001
-    return "\n".join(c.params.get("text", "") for c in calls)
 
 
 def with_public_command(monkeypatch, name: str, handler) -> None:  # noqa: ANN001

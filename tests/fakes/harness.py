@@ -30,6 +30,11 @@ def outbox_rows(db) -> list[OutgoingMessage]:  # noqa: ANN001
         return list(s.scalars(select(OutgoingMessage).order_by(OutgoingMessage.id)))
 
 
+def text_of(calls) -> str:  # noqa: ANN001
+    """The texts of the bot API calls a test captured, one per line."""
+    return "\n".join(c.params.get("text", "") for c in calls)
+
+
 async def eventually(predicate, timeout: float = 10.0) -> None:  # noqa: ANN001
     deadline = time.monotonic() + timeout
     while not predicate():
