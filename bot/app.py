@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from bot.engine import Engine
 from common.logs import setup_logging
 from common.settings import Settings
 from db import migrate
 from db.models import Unit
 from db.session import Database
-from bot.engine import Engine
 
 
 def secrets_of(settings: Settings) -> list[str]:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from common import clock
 from common.errors import OfficerError
 from common.settings import get_settings
 
@@ -35,7 +35,7 @@ def run() -> None:
     db, engine = build(settings)
     if is_empty(db):
         with db.session() as s:
-            seed_demo(s, date.today())
+            seed_demo(s, clock.today(settings.timezone))
         typer.echo("Đã tạo đơn vị demo (xã Hòa An) với số liệu các kỳ trước.", err=True)
     _prepare_library(settings)
     if settings.telegram_bot_token or settings.zalo_bot_token:
@@ -79,9 +79,10 @@ def demo() -> None:
     from bot.app import build
     from bot.demo import seed_demo
 
-    db, _ = build(get_settings())
+    settings = get_settings()
+    db, _ = build(settings)
     with db.session() as s:
-        unit = seed_demo(s, date.today())
+        unit = seed_demo(s, clock.today(settings.timezone))
         typer.echo(f"Đơn vị demo: {unit.name} (mã {unit.code}).")
 
 
@@ -182,9 +183,6 @@ def draft(input_path: Optional[Path] = typer.Option(None, "--input", help="REPOR
             _fail(f"REPORT.json không hợp lệ / invalid REPORT.json: {e}")
         result = render(inp, out)
     elif unit and period:
-        from datetime import datetime
-        from zoneinfo import ZoneInfo
-
         from bot.app import build
         from drafting.from_db import draft_input, report_by_label
 
@@ -194,7 +192,7 @@ def draft(input_path: Optional[Path] = typer.Option(None, "--input", help="REPOR
             report = report_by_label(s, unit, period)
             if report is None:
                 _fail(f"Không tìm thấy báo cáo {period!r} của đơn vị {unit!r}. / Report not found.")
-            result = render(draft_input(s, report, datetime.now(ZoneInfo(settings.timezone)).date()), out)
+            result = render(draft_input(s, report, clock.today(settings.timezone)), out)
     else:
         _fail("Cần --input REPORT.json, hoặc --unit MÃ --period KỲ. / Give --input, or --unit and --period.")
     if json_out:

@@ -1,18 +1,18 @@
 """Which report an officer is working on: the one in the chat state, else the unit's current week."""
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
+from bot.engine import Ctx
+from common import clock
 from common.errors import OfficerError
 from db.models import Report, Unit
 from db.repo import reports
 from figures.periods import Calendar, PeriodSpec, current_period
-from bot.engine import Ctx
 
 
 def today(ctx: Ctx) -> date:
-    return datetime.now(ZoneInfo(ctx.settings.timezone)).date()
+    return clock.today(ctx.settings.timezone)
 
 
 def unit_calendar(unit: Unit) -> Calendar:

@@ -13,6 +13,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
+from bot.messages import BUTTON, FILE, IMAGE, STICKER, TEXT, VOICE, Button, Incoming, Reply
 from common.errors import OfficerError
 from common.settings import Settings
 from common.vnnum import fmt_int
@@ -20,7 +21,6 @@ from common.vntext import fold, nfc
 from db.models import ConversationState, Membership, Officer, Unit
 from db.repo import channel_state, people
 from db.session import Database
-from bot.messages import BUTTON, FILE, IMAGE, STICKER, TEXT, VOICE, Button, Incoming, Reply
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,8 @@ from docxtpl import DocxTemplate, InlineImage
 
 from common.vnnum import fmt_pct, rate
 from drafting.build_template import TEMPLATE_PATH
-from drafting.chart import TITLE as CHART_TITLE, render_chart
+from drafting.chart import TITLE as CHART_TITLE
+from drafting.chart import render_chart
 from drafting.inputs import NARRATIVE_KEYS, DraftInput
 from drafting.sections import Body, build_body
 from drafting.sentences import count

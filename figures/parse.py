@@ -24,10 +24,11 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from common import clock
 from figures.lexicon import TOKEN_RE, Entry, Lexicon, fold_aligned, lexicon_for, norm_token, phrase_key
 from figures.period_phrases import find_periods
-from figures.types import FigureInput
 from figures.periods import Calendar, PeriodSpec
+from figures.types import FigureInput
 from figures.vnnumbers import MULTIPLIER_AFTER, MULTIPLIERS, is_plain_int, to_number
 from knowledge.catalogue import Catalogue, load_catalogue
 
@@ -645,7 +646,7 @@ def parse_message(text: str, catalogue: Catalogue | None = None, context: ParseC
     cat = catalogue or load_catalogue()
     ctx = context or ParseContext()
     sc = _Scanner(text, cat, lexicon_for(cat), ctx)
-    period = sc.read_period(ctx.today or date.today())
+    period = sc.read_period(ctx.today or clock.today())
     if _QUESTION.search(sc.f):
         return ParseResult(period=period, is_question=True)
     sc.mask_never_figures()

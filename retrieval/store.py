@@ -7,9 +7,8 @@ switching EMBEDDING_BACKEND never mixes vector spaces.
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import urlparse
-
 from typing import TYPE_CHECKING
+from urllib.parse import urlparse
 
 from langchain_core.embeddings import Embeddings
 

@@ -10,16 +10,38 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from common.clock import StartedClock, local_instant, use_clock
 from common.settings import Settings, reset_settings_cache
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
-DEMO_TODAY = date(2026, 11, 25)  # a Wednesday; demo history is generated relative to it
+DEMO_TODAY = date(2026, 11, 25)  # a Wednesday; the default frozen date, demo history is generated relative to it
+NEW_YEAR_TODAY = date(2027, 1, 4)  # a Monday in a new year: week, month and year all differ from DEMO_TODAY
 
 _ENV_KEYS = ["DATABASE_URL", "CHROMA_URL", "TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "TELEGRAM_WEBHOOK_URL",
              "TELEGRAM_WEBHOOK_SECRET", "ZALO_BOT_TOKEN", "ZALO_BASE_URL", "ZALO_WEBHOOK_SECRET", "LLM_BASE_URL",
              "LLM_API_KEY", "LLM_MODEL", "EMBEDDING_BACKEND", "EMBEDDING_MODEL", "PUBLIC_BASE_URL"]
+
+
+def pytest_generate_tests(metafunc):
+    """Tests marked `two_dates` run once at each frozen date, so nothing depends on the day CI runs."""
+    if metafunc.definition.get_closest_marker("two_dates"):
+        metafunc.parametrize("today", [DEMO_TODAY, NEW_YEAR_TODAY], indirect=True,
+                             ids=[d.isoformat() for d in (DEMO_TODAY, NEW_YEAR_TODAY)])
+
+
+@pytest.fixture
+def today(request) -> date:
+    """The date the test runs on (Vietnam time); DEMO_TODAY unless the test is marked `two_dates`."""
+    return getattr(request, "param", DEMO_TODAY)
+
+
+@pytest.fixture(autouse=True)
+def clock(today):
+    """Every test runs on the project clock set to `today` 10:00 in Vietnam, never on the real date."""
+    with use_clock(StartedClock(local_instant(today, 10))) as c:
+        yield c
 
 
 @pytest.fixture
@@ -82,21 +104,33 @@ def app(settings):
 
 
 @pytest.fixture(scope="session")
-def demo_db_file(tmp_path_factory) -> Path:
-    """A migrated SQLite database with the demo seeded, built once; each test gets a copy of it."""
+def _demo_db_files(tmp_path_factory):
+    """Migrated SQLite databases with the demo seeded, built once per date; tests get copies."""
     from bot.demo import seed_demo
     from db import migrate
     from db.session import Database
 
-    path = tmp_path_factory.mktemp("demo") / "baocao.sqlite3"
-    url = f"sqlite:///{path.as_posix()}"
-    migrate.upgrade(url)
-    db = Database(url)
-    with db.session() as s:
-        seed_demo(s, DEMO_TODAY)
-    db.dispose()  # the last connection's close checkpoints the WAL into the main file
-    assert not path.with_name(path.name + "-wal").exists()
-    return path
+    built: dict[date, Path] = {}
+
+    def for_date(day: date) -> Path:
+        if day not in built:
+            path = tmp_path_factory.mktemp("demo") / "baocao.sqlite3"
+            url = f"sqlite:///{path.as_posix()}"
+            migrate.upgrade(url)
+            db = Database(url)
+            with use_clock(StartedClock(local_instant(day, 10))), db.session() as s:
+                seed_demo(s, day)
+            db.dispose()  # the last connection's close checkpoints the WAL into the main file
+            assert not path.with_name(path.name + "-wal").exists()
+            built[day] = path
+        return built[day]
+
+    return for_date
+
+
+@pytest.fixture
+def demo_db_file(_demo_db_files, today) -> Path:
+    return _demo_db_files(today)
 
 
 @pytest.fixture
@@ -147,7 +181,7 @@ def library_vectors(tmp_path_factory) -> Path:
     s.ensure_dirs()
     migrate.upgrade(s.db_url)
     db = Database(s.db_url)
-    with db.session() as ss:
+    with use_clock(StartedClock(local_instant(DEMO_TODAY, 10))), db.session() as ss:
         seed_demo(ss, DEMO_TODAY)
     db.dispose()
     lib = Library(s)

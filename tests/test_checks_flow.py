@@ -12,15 +12,20 @@ from bot.flows import checks
 from bot.messages import BUTTON, Incoming
 from db.models import ConversationState, Figure, FigureRevision, Finding, Report
 from db.repo import reports
+from common import clock
 from figures.periods import current_period
-from tests.conftest import DEMO_TODAY
 
-WEEK = current_period("tuan", DEMO_TODAY)  # the week after the demo's history
+pytestmark = pytest.mark.two_dates
+
+
+def _week():
+    """This week: the one after the demo's history."""
+    return current_period("tuan", clock.today())
 
 
 def _store_figures(ctx):
     """/thuso ind=value[/denominator][@rate]; ... — store figures in this week's report, then re-check."""
-    report = open_report(ctx, ctx.require_role("reporter"), WEEK)
+    report = open_report(ctx, ctx.require_role("reporter"), _week())
     for item in filter(None, (p.strip() for p in ctx.text.partition(" ")[2].split(";"))):
         ind, _, rest = item.partition("=")
         rest, _, rate = rest.partition("@")
@@ -41,7 +46,7 @@ def _labels(replies):
 
 
 def _report(s):
-    return s.scalar(select(Report).join(Report.period).where(Report.period.has(start=WEEK.start, kind="tuan")))
+    return s.scalar(select(Report).join(Report.period).where(Report.period.has(start=_week().start, kind="tuan")))
 
 
 def _findings(db):
@@ -53,7 +58,7 @@ def _findings(db):
 def test_a_consistent_week_has_nothing_to_check(demo_app, chat):
     db, _ = demo_app
     with db.session() as s:
-        last = reports.prior_reports(s, 1, "tuan", WEEK.start, 1)[0]
+        last = reports.prior_reports(s, 1, "tuan", _week().start, 1)[0]
         figs = [(f.indicator, f.value, f.denominator) for f in reports.figures_of(s, last.id)]
     assert chat.say("/thuso " + "; ".join(f"{i}={v:g}" + (f"/{d:g}" if d is not None else "") for i, v, d in figs)) == ""
     assert "không có điểm nào cần kiểm tra lại" in chat.say("/kiemtra")

@@ -6,8 +6,8 @@ import sys
 
 from sqlalchemy import func, select
 
-from db.models import FigureRevision, ProcessedUpdate
 from bot.messages import STICKER, Incoming
+from db.models import FigureRevision, ProcessedUpdate
 
 
 def _run_cli(args, stdin, data_dir):

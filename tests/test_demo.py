@@ -1,9 +1,11 @@
+import pytest
 from sqlalchemy import func, select
 
 from bot.demo import DEMO_UNIT, seed_demo
 from db.models import Figure, FigureRevision, Membership, Officer, Period, Report
 from db.repo import reports
-from tests.conftest import DEMO_TODAY
+
+pytestmark = pytest.mark.two_dates
 
 
 def _counts(db):
@@ -12,13 +14,13 @@ def _counts(db):
                      (Officer, Membership, Period, Report, Figure, FigureRevision))
 
 
-def test_demo_is_idempotent(app):
+def test_demo_is_idempotent(app, today):
     db, _ = app
     with db.session() as s:
-        seed_demo(s, DEMO_TODAY)
+        seed_demo(s, today)
     first = _counts(db)
     with db.session() as s:
-        seed_demo(s, DEMO_TODAY)
+        seed_demo(s, today)
     assert _counts(db) == first
 
 

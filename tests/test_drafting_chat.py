@@ -11,8 +11,10 @@ from bot.demo import DEMO_UNIT
 from db.models import AuditEvent, Draft, Finding, Report
 from db.repo import channel_state, people, reports
 from db.repo.reports import ReportLocked
+from common import clock
 from figures.periods import current_period, previous_period
-from tests.conftest import DEMO_TODAY
+
+pytestmark = pytest.mark.two_dates
 
 WEEK_FIGURES = [("cccd.thu_nhan", 60, None), ("cccd.cap_moi", 33, None), ("cccd.cap_doi", 11, None),
                 ("cccd.cap_lai", 16, None), ("dinh_danh.ho_so", 54, None), ("lam_sach.cmnd_9_so", 4, 4),
@@ -22,7 +24,7 @@ WEEK_FIGURES = [("cccd.thu_nhan", 60, None), ("cccd.cap_moi", 33, None), ("cccd.
 
 def _fill_week(db, figures=WEEK_FIGURES) -> int:
     """Store this week's figures and point the reporter's chat at the report, as /baocao does."""
-    spec = current_period("tuan", DEMO_TODAY)
+    spec = current_period("tuan", clock.today())
     with db.session() as s:
         unit = people.unit_by_code(s, DEMO_UNIT)
         period = reports.get_or_create_period(s, spec.kind, spec.start, spec.end, spec.label)

@@ -1,13 +1,16 @@
 """The collection dialogue through the real engine, parser and catalogue, on the demo commune."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
-from db.models import FigureRevision, Report
-from db.repo import access, channel_state, people, reports
 from bot.engine import Engine
 from bot.messages import BUTTON, Incoming
+from db.models import FigureRevision, Report
+from db.repo import access, channel_state, people, reports
 from tests.conftest import ChatDriver
+
+pytestmark = pytest.mark.two_dates
 
 CCCD = "cấp CCCD 60, mới 33, đổi 11, lại 16"
 

@@ -11,13 +11,13 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from common.settings import Settings
-from db.models import Figure, FigureRevision, Identity, OutgoingMessage, ProcessedUpdate
 from bot.channels.ratelimit import RateLimiter
 from bot.channels.serve import make_asgi_app
 from bot.engine import router
 from bot.messages import Button
 from bot.texts import COMMANDS
+from common.settings import Settings
+from db.models import Figure, FigureRevision, Identity, OutgoingMessage, ProcessedUpdate
 from tests.fakes.harness import TG_TOKEN, TelegramStack, eventually, invite_code, outbox_rows, text_of
 from tests.fakes.server import ServerThread
 from tests.fakes.session import Said, run_session

@@ -13,12 +13,12 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from common.settings import Settings
-from db.models import Figure, FigureRevision, Invite
 from bot.channels import links
 from bot.channels.serve import make_asgi_app
 from bot.channels.zalo import ZaloApi, ZaloError
 from bot.engine import router
+from common.settings import Settings
+from db.models import Figure, FigureRevision, Invite
 from tests.fakes.harness import ZALO_TOKEN, ZaloStack, eventually, invite_code, outbox_rows, text_of
 from tests.fakes.server import ServerThread
 from tests.fakes.session import Said, run_session

@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from db.repo import channel_state
 from bot.channels import outbox as ob
 from bot.channels.ratelimit import NOTICE, RateLimiter
 from bot.engine import Engine
 from bot.messages import BUTTON, TEXT, Incoming, Reply
+from db.repo import channel_state
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ import hashlib
 import hmac
 import os
 import secrets
-import time
 from pathlib import Path
 from urllib.parse import quote
 
+from common import clock
 from common.settings import Settings
 
 SERVED_SUFFIXES = {".docx", ".pdf", ".png", ".jpg", ".jpeg", ".xlsx"}
@@ -50,7 +50,7 @@ def make_link(settings: Settings, path: Path, now: float | None = None) -> str:
     if not settings.public_base_url:
         raise LinkError(500, "PUBLIC_BASE_URL is not set")
     rel = Path(path).resolve().relative_to(settings.data_dir.resolve()).as_posix()
-    expires = int((now or time.time()) + settings.download_link_ttl_hours * 3600)
+    expires = int((now or clock.timestamp()) + settings.download_link_ttl_hours * 3600)
     sig = _signature(link_secret(settings), expires, rel)
     return f"{settings.public_base_url.rstrip('/')}/dl/{expires}/{sig}/{quote(rel)}"
 
@@ -62,7 +62,7 @@ def resolve_link(settings: Settings, expires: str, sig: str, rel: str, now: floa
     expected = _signature(link_secret(settings), int(expires), rel)
     if not hmac.compare_digest(expected.encode(), sig.encode()):
         raise LinkError(403, "bad signature")
-    if int(expires) < (now or time.time()):
+    if int(expires) < (now or clock.timestamp()):
         raise LinkError(410, "link expired")
     root = settings.data_dir.resolve()
     target = (root / rel).resolve()

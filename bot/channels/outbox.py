@@ -19,10 +19,11 @@ from typing import Protocol
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.messages import Button, Incoming, Reply, match_button
+from common import clock
 from common.vntext import fold
 from db.models import OutgoingMessage
 from db.session import Database
-from bot.messages import Button, Incoming, Reply, match_button
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +136,7 @@ def pressed_button(s: Session, channel: str, chat_id: str, text: str) -> Button 
 # --- sending ------------------------------------------------------------------------------------------
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 def _aware(dt: datetime) -> datetime:

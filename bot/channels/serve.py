@@ -17,12 +17,12 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from common.settings import Settings
-from db.session import Database
 from bot.channels import links, telegram, zalo
 from bot.channels.gateway import Gateway
 from bot.channels.outbox import Outbox
 from bot.engine import Engine
+from common.settings import Settings
+from db.session import Database
 
 log = logging.getLogger(__name__)
 

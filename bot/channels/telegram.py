@@ -19,13 +19,13 @@ from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Upd
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from common.settings import Settings
-from db.repo import people
 from bot.channels import uploads
 from bot.channels.gateway import Gateway
 from bot.channels.outbox import SendError
 from bot.messages import BUTTON, FILE, IMAGE, STICKER, UNSUPPORTED, VOICE, Incoming, IncomingFile
 from bot.texts import COMMANDS
+from common.settings import Settings
+from db.repo import people
 
 log = logging.getLogger(__name__)
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import httpx
 
-from common.settings import Settings
 from bot.channels import links
 from bot.channels.gateway import Gateway
 from bot.channels.outbox import SendError
 from bot.messages import IMAGE, STICKER, TEXT, UNSUPPORTED, VOICE, Incoming
+from common.settings import Settings
 
 log = logging.getLogger(__name__)
 

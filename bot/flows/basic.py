@@ -1,12 +1,13 @@
 """/start (with an invite code), /help, /huy."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 
-from db.models import Officer, Unit
-from db.repo import people
 from bot.engine import Ctx, router
 from bot.texts import HELP
+from common import clock
+from db.models import Officer, Unit
+from db.repo import people
 
 ROLE_NAMES = {"reporter": "cán bộ báo cáo", "approver": "lãnh đạo duyệt", "admin": "quản trị"}
 
@@ -28,7 +29,7 @@ def start(ctx: Ctx) -> None:
 
 def _join(ctx: Ctx, code: str) -> None:
     inv = people.invite_by_code(ctx.s, code)
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     expires = inv.expires_at if inv else None
     if expires is not None and expires.tzinfo is None:  # SQLite returns naive datetimes
         expires = expires.replace(tzinfo=timezone.utc)

@@ -8,11 +8,13 @@ check:ok:<id>            confirm a warning
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.current_report import active_report
+from bot.engine import Ctx, router
+from bot.messages import Button
+from common import clock
 from common.errors import InvalidInput
 from common.vnnum import fmt_num, fmt_pct
 from db.models import Finding as FindingRow
@@ -24,9 +26,6 @@ from figures.history_rules import COMPLETENESS_RULES
 from figures.report_data import history_of, period_figures, weeks_within
 from figures.vnnumbers import to_number
 from knowledge.catalogue import load_catalogue
-from bot.current_report import active_report
-from bot.engine import Ctx, router
-from bot.messages import Button
 
 FLOW = "check"
 RESUME = "check_resume"  # [flow, step] interrupted by a fix or a reason
@@ -65,7 +64,7 @@ def run_checks(s: Session, report: Report, *, complete: bool = True) -> list[Fin
         elif row.status == "fixed":  # the same numbers are back
             row.status, row.resolved_at = "open", None
             new.append(row)
-    now, given = datetime.now(timezone.utc), {f.indicator for f in current.figures}
+    now, given = clock.now(), {f.indicator for f in current.figures}
     for fp, row in rows.items():
         if row.status != "open" or fp in raised:
             continue
@@ -356,7 +355,7 @@ def _leave(ctx: Ctx) -> None:
 
 def _resolve(ctx: Ctx, row: FindingRow, status: str, note: str) -> None:
     row.status, row.resolution_note = status, note
-    row.resolved_by, row.resolved_at = ctx.officer.id, datetime.now(timezone.utc)
+    row.resolved_by, row.resolved_at = ctx.officer.id, clock.now()
 
 
 def parse_number(text: str, *, percent: bool = False) -> float | None:

@@ -11,12 +11,17 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.current_report import active_report, today
+from bot.engine import Ctx, parse_command, router
+from bot.flows.checks import open_errors, open_findings, run_checks
+from bot.messages import Button
+from common import clock
 from common.errors import OfficerError
 from common.vntext import fold
 from db.models import AuditEvent, Identity, Officer, Report
@@ -27,10 +32,6 @@ from drafting.sections import build_body, find_slot
 from drafting.versions import latest, new_version, versions
 from figures.history_rules import COMPLETENESS_RULES
 from knowledge.catalogue import load_catalogue
-from bot.current_report import active_report, today
-from bot.flows.checks import open_errors, open_findings, run_checks
-from bot.engine import Ctx, parse_command, router
-from bot.messages import Button
 
 FLOW, RETURN_FLOW = "duthao", "tralai"
 WRITERS = ("reporter", "admin")
@@ -336,7 +337,7 @@ def submit_command(ctx: Ctx) -> None:
         raise OfficerError("Đơn vị chưa có lãnh đạo duyệt báo cáo. Vui lòng liên hệ quản trị viên.")
     draft, result = new_version(ctx.s, report, ctx.settings.drafts_dir, today(ctx), created_by=ctx.officer.id,
                                 note="bản trình duyệt")
-    report.status, report.submitted_at = "submitted", datetime.now(timezone.utc)
+    report.status, report.submitted_at = "submitted", clock.now()
     _audit(ctx, report, "report.submit", f"v{draft.version}")
     reached, unreached = [], []
     for a in approvers:
@@ -422,7 +423,7 @@ def return_reason(ctx: Ctx) -> bool:
 
 
 def _approve(ctx: Ctx, report: Report) -> None:
-    report.status, report.approved_at, report.approved_by = "approved", datetime.now(timezone.utc), ctx.officer.id
+    report.status, report.approved_at, report.approved_by = "approved", clock.now(), ctx.officer.id
     shown = latest(ctx.s, report.id)
     _audit(ctx, report, "report.approve", f"v{shown.version}" if shown else "")
     ctx.update_data(unit_id=report.unit_id, report_id=report.id)

@@ -20,6 +20,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from bot.current_report import active_report, open_report, today, unit_calendar
+from bot.engine import Ctx, parse_command, router
+from bot.figure_view import STATUS_NAMES, figure_line, indicator_label, progress_text, value_text
+from bot.flows.checks import after_figures_changed
+from bot.messages import Button
 from common.errors import InvalidInput
 from common.vnnum import fmt_num
 from common.vntext import fold
@@ -29,11 +34,6 @@ from figures.parse import ParseContext, ParsedFigure, ParseResult, parse_correct
 from figures.periods import KIND_NAMES, Calendar, PeriodSpec, current_period
 from figures.types import FigureInput
 from knowledge.catalogue import Catalogue, Indicator, Section, load_catalogue
-from bot.current_report import active_report, open_report, today, unit_calendar
-from bot.engine import Ctx, parse_command, router
-from bot.flows.checks import after_figures_changed
-from bot.figure_view import STATUS_NAMES, figure_line, indicator_label, progress_text, value_text
-from bot.messages import Button
 
 FLOW = "intake"
 WRITERS = ("reporter",)

@@ -8,13 +8,13 @@ second channel account (an officer's Telegram and Zalo) to the same officer.
 """
 from __future__ import annotations
 
+from bot.engine import Ctx, router
+from bot.flows.basic import ROLE_NAMES
+from bot.messages import Button
 from common.errors import InvalidInput
 from common.vntext import fold
 from db.models import Officer
 from db.repo import access, people
-from bot.engine import Ctx, router
-from bot.flows.basic import ROLE_NAMES
-from bot.messages import Button
 
 _ROLE_WORDS = {
     "reporter": ("bao cao", "baocao", "can bo", "canbo", "reporter"),

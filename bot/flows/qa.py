@@ -10,6 +10,8 @@ import re
 import shutil
 from pathlib import Path
 
+from bot.engine import Ctx, router
+from bot.messages import Button
 from common.errors import InvalidInput
 from common.vntext import fold
 from db.models import KnowledgeDocument
@@ -17,8 +19,6 @@ from knowledge.directives import DOC_TYPE_NAMES
 from retrieval.ingest import SUPPORTED
 from retrieval.library import get_library, parse_date
 from retrieval.query import looks_like_question
-from bot.engine import Ctx, router
-from bot.messages import Button
 
 UPLOAD_FLOW = "qa_upload"
 _FIELDS = {"so hieu": "so_hieu", "so": "so_hieu", "ngay": "issued_on", "co quan": "issuer", "loai": "doc_type",

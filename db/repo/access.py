@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common import clock
 from db.models import AuditEvent, LinkCode, Membership, Officer, Unit
 from db.repo import people
 
@@ -70,7 +71,7 @@ def admins_left_after(s: Session, unit_id: int, officer_id: int) -> int:
 
 def create_link_code(s: Session, officer: Officer) -> LinkCode:
     lc = LinkCode(code=secrets.token_hex(4).upper(), officer_id=officer.id,
-                  expires_at=datetime.now(timezone.utc) + timedelta(minutes=LINK_CODE_MINUTES))
+                  expires_at=clock.now() + timedelta(minutes=LINK_CODE_MINUTES))
     s.add(lc)
     s.flush()
     return lc
@@ -82,7 +83,7 @@ def redeem_link_code(s: Session, code: str, channel: str, external_id: str) -> O
     Raises ValueError when the account already belongs to another officer.
     """
     lc = s.scalar(select(LinkCode).where(LinkCode.code == code.strip().upper()))
-    if lc is None or lc.used_at is not None or _aware(lc.expires_at) < datetime.now(timezone.utc):
+    if lc is None or lc.used_at is not None or _aware(lc.expires_at) < clock.now():
         return None
     officer = s.get(Officer, lc.officer_id)
     current = people.officer_by_identity(s, channel, external_id)
@@ -91,7 +92,7 @@ def redeem_link_code(s: Session, code: str, channel: str, external_id: str) -> O
     if any(i.channel == channel for i in officer.identities if i.external_id != external_id):
         raise ValueError("officer already has an account on this channel")
     people.link_identity(s, officer, channel, external_id)
-    lc.used_at = datetime.now(timezone.utc)
+    lc.used_at = clock.now()
     audit(s, "identity.link", officer.id, None, channel)
     return officer
 

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from common import clock
 from db.models import Identity, Invite, Membership, Officer, Unit, utcnow
 
 ROLES = ("reporter", "approver", "admin")
@@ -72,7 +73,7 @@ def create_invite(s: Session, unit: Unit, role: str, created_by: int | None, day
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     inv = Invite(code=secrets.token_hex(4).upper(), unit_id=unit.id, role=role, created_by=created_by,
-                 expires_at=datetime.now(timezone.utc) + timedelta(days=days))
+                 expires_at=clock.now() + timedelta(days=days))
     s.add(inv)
     s.flush()
     return inv

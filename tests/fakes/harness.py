@@ -6,13 +6,13 @@ import time
 
 import httpx
 
-from common.settings import Settings
-from db.models import OutgoingMessage
-from db.repo import people
 from bot.channels import telegram, zalo
 from bot.channels.gateway import Gateway
 from bot.channels.outbox import Outbox
 from bot.channels.ratelimit import RateLimiter
+from common.settings import Settings
+from db.models import OutgoingMessage
+from db.repo import people
 
 TG_TOKEN = "123456789:AAFakeTelegramToken_abcdefghij"
 ZALO_TOKEN = "987654321:zalo-fake-token-abcdefghij"
