@@ -56,7 +56,8 @@ def distractor_docs(variants: int) -> list[SourceDoc]:
         for stem, text in texts.items():
             rnd = random.Random(f"{stem}:{v}")
             place = f"{rnd.choice(PLACES)} {v + 1}"
-            varied = re.sub(r"\b\d{2,5}\b(?!/)", lambda m: str(max(1, int(m.group(0)) + rnd.randint(-9, 9))), text)
+            varied = re.sub(r"\b\d{2,5}\b(?!/)",
+                            lambda m, rnd=rnd: str(max(1, int(m.group(0)) + rnd.randint(-9, 9))), text)
             chunks = chunk_text(f"Báo cáo của xã {place}\n" + varied)
             docs.append(SourceDoc(f"bench:{stem}:{v}", "", "bao_cao", f"Báo cáo của xã {place}", None,
                                   f"UBND xã {place}", "bao_cao", chunks))  # visible to every question

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -39,21 +38,21 @@ def run() -> None:
         typer.echo("Đã tạo đơn vị demo (xã Hòa An) với số liệu các kỳ trước.", err=True)
     _prepare_library(settings)
     if settings.telegram_bot_token or settings.zalo_bot_token:
-        from bot.channels.serve import serve_channels  # noqa: PLC0415 - only with tokens
+        from bot.channels.serve import serve_channels
         serve_channels(settings, db, engine)
         return
     _console(engine, "can_bo", json_mode=False)
 
 
-def _prepare_library(settings) -> None:  # noqa: ANN001
+def _prepare_library(settings) -> None:
     try:
-        from retrieval.library import ensure_indexed  # noqa: PLC0415
+        from retrieval.library import ensure_indexed
     except ImportError:
         return
     ensure_indexed(settings)
 
 
-def _console(engine, user: str, json_mode: bool) -> None:  # noqa: ANN001
+def _console(engine, user: str, json_mode: bool) -> None:
     from bot.channels.console import ConsoleChat
 
     chat = ConsoleChat(engine, user, json_mode=json_mode)
@@ -65,7 +64,8 @@ def _console(engine, user: str, json_mode: bool) -> None:  # noqa: ANN001
 
 @app.command()
 def chat(user: str = typer.Option("can_bo", "--user", help="Cán bộ giả lập / simulated officer"),
-         json_mode: bool = typer.Option(False, "--json", help="Mỗi trả lời một dòng JSON / one JSON per reply")) -> None:
+         json_mode: bool = typer.Option(False, "--json",
+                                        help="Mỗi trả lời một dòng JSON / one JSON per reply")) -> None:
     """Chat trên console (cùng bộ máy hội thoại với Telegram, Zalo). / Console chat."""
     from bot.app import build
 
@@ -94,9 +94,9 @@ def db_upgrade() -> None:
 
 
 @app.command()
-def parse(text: Optional[str] = typer.Argument(None, help="Tin nhắn / message"),
+def parse(text: str | None = typer.Argument(None, help="Tin nhắn / message"),
           json_out: bool = typer.Option(False, "--json"),
-          jsonl: Optional[str] = typer.Option(None, "--jsonl", help="'-' = đọc từng dòng từ stdin")) -> None:
+          jsonl: str | None = typer.Option(None, "--jsonl", help="'-' = đọc từng dòng từ stdin")) -> None:
     """Tách số liệu từ câu tiếng Việt. / Extract figures from Vietnamese text."""
     from figures.parse import parse_message
 
@@ -167,10 +167,10 @@ def ask(question: str = typer.Argument(..., help="Câu hỏi / question"),
 
 
 @app.command()
-def draft(input_path: Optional[Path] = typer.Option(None, "--input", help="REPORT.json"),
+def draft(input_path: Path | None = typer.Option(None, "--input", help="REPORT.json"),
           out: Path = typer.Option(..., "--out", help="Tệp DOCX / output DOCX"),
-          unit: Optional[str] = typer.Option(None, "--unit", help="Mã đơn vị (từ CSDL) / unit code"),
-          period: Optional[str] = typer.Option(None, "--period", help="Kỳ, ví dụ 'tháng 10/2026' / period label"),
+          unit: str | None = typer.Option(None, "--unit", help="Mã đơn vị (từ CSDL) / unit code"),
+          period: str | None = typer.Option(None, "--period", help="Kỳ, ví dụ 'tháng 10/2026' / period label"),
           json_out: bool = typer.Option(False, "--json")) -> None:
     """Tạo dự thảo báo cáo DOCX từ REPORT.json hoặc từ CSDL. / Render a report draft."""
     from drafting.inputs import DraftInput
@@ -207,14 +207,14 @@ index_app = typer.Typer(help="Lập chỉ mục thư viện văn bản. / Index 
 app.add_typer(index_app, name="index")
 
 
-def _db_ready(settings) -> None:  # noqa: ANN001
+def _db_ready(settings) -> None:
     from db import migrate
 
     settings.ensure_dirs()
     migrate.upgrade(settings.db_url)
 
 
-def _index_progress():  # noqa: ANN202
+def _index_progress():
     """A progress bar on stderr, opened on the first batch (nothing printed when nothing is new)."""
     state: dict = {}
 
@@ -247,12 +247,12 @@ def index(ctx: typer.Context, rebuild: bool = typer.Option(False, "--rebuild", h
 
 @index_app.command("add")
 def index_add(file: Path = typer.Argument(..., exists=True, dir_okay=False, help="DOCX, PDF hoặc TXT"),
-              so_hieu: Optional[str] = typer.Option(None, "--so-hieu", help="Số/ký hiệu, ví dụ 04/CT-TTg"),
-              doc_type: Optional[str] = typer.Option(None, "--type", help="chi_thi, quyet_dinh, cong_van, ..."),
-              issued: Optional[str] = typer.Option(None, "--date", help="Ngày ban hành dd/mm/yyyy"),
-              issuer: Optional[str] = typer.Option(None, "--issuer", help="Cơ quan ban hành"),
-              title: Optional[str] = typer.Option(None, "--title", help="Trích yếu"),
-              report_of: Optional[str] = typer.Option(None, "--report-of", help="Mã đơn vị: tệp là báo cáo cũ"),
+              so_hieu: str | None = typer.Option(None, "--so-hieu", help="Số/ký hiệu, ví dụ 04/CT-TTg"),
+              doc_type: str | None = typer.Option(None, "--type", help="chi_thi, quyet_dinh, cong_van, ..."),
+              issued: str | None = typer.Option(None, "--date", help="Ngày ban hành dd/mm/yyyy"),
+              issuer: str | None = typer.Option(None, "--issuer", help="Cơ quan ban hành"),
+              title: str | None = typer.Option(None, "--title", help="Trích yếu"),
+              report_of: str | None = typer.Option(None, "--report-of", help="Mã đơn vị: tệp là báo cáo cũ"),
               yes: bool = typer.Option(False, "--yes", "-y", help="Không hỏi xác nhận")) -> None:
     """Thêm toàn văn chính thức hoặc báo cáo cũ vào thư viện. / Add an official full text or a past report."""
     from sqlalchemy import select
@@ -310,7 +310,7 @@ def cite_check(target: str = typer.Argument(..., help="Tệp hoặc đoạn văn
 
 
 @app.command()
-def bench(name: Optional[str] = typer.Argument(None, help="parse | checks | retrieval | draft; trống = tất cả")) -> None:
+def bench(name: str | None = typer.Argument(None, help="parse | checks | retrieval | draft; trống = tất cả")) -> None:
     """Chạy các bài đo tốc độ trong bench/. / Run the benchmarks under bench/."""
     import subprocess
 
@@ -324,13 +324,13 @@ def bench(name: Optional[str] = typer.Argument(None, help="parse | checks | retr
             _fail(f"Bài đo {script.name} bị lỗi.", code=1)
 
 
-def _admin_db():  # noqa: ANN202
+def _admin_db():
     from bot.app import build
 
     return build(get_settings())[0]
 
 
-def _unit_or_fail(s, code: str):  # noqa: ANN001, ANN202
+def _unit_or_fail(s, code: str):
     from db.repo import people
 
     unit = people.unit_by_code(s, code)
@@ -343,7 +343,7 @@ def _unit_or_fail(s, code: str):  # noqa: ANN001, ANN202
 def admin_create_unit(code: str = typer.Argument(..., help="Mã đơn vị, ví dụ xa-hoang-trung"),
                       name: str = typer.Argument(..., help="Tên, ví dụ \"xã Hoằng Trung\""),
                       level: str = typer.Option("xa", help="tinh | huyen | xa | thon"),
-                      parent: Optional[str] = typer.Option(None, help="Mã đơn vị cấp trên")) -> None:
+                      parent: str | None = typer.Option(None, help="Mã đơn vị cấp trên")) -> None:
     """Tạo đơn vị. / Create a unit."""
     from db.repo import access
 

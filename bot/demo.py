@@ -138,4 +138,5 @@ def _store(s: Session, unit: Unit, spec: PeriodSpec, vals: dict) -> None:
         for ind, (v, den) in sorted(vals.items()):
             reports.set_figure(s, report, ind, v, denominator=den, source="demo")
         report.status = "approved"
-        report.request = report.request or "Công văn số 123/UBND-CA ngày 02/01/2026 của UBND huyện Minh Giang về việc báo cáo định kỳ kết quả thực hiện Đề án 06"
+        report.request = report.request or ("Công văn số 123/UBND-CA ngày 02/01/2026 của UBND huyện Minh Giang "
+                                            "về việc báo cáo định kỳ kết quả thực hiện Đề án 06")

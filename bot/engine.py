@@ -8,8 +8,8 @@ commands, button prefixes, states and free-text intents), so Telegram, Zalo and 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from sqlalchemy.orm import Session
 
@@ -175,7 +175,7 @@ class Engine:
                 if self.persist_replies is not None:
                     self.persist_replies(s, incoming, ctx.replies)
                 return ctx.replies
-        except Exception:  # noqa: BLE001 - the officer must get an answer, and nothing half-written stays
+        except Exception:
             log.exception("update failed on %s chat %s", incoming.channel, incoming.chat_id)
             sorry = [Reply("Xin lỗi, hệ thống gặp lỗi khi xử lý tin nhắn này. Số liệu đã lưu không bị ảnh hưởng; "
                            "anh/chị vui lòng gửi lại sau ít phút.")]

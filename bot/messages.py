@@ -11,7 +11,8 @@ from pathlib import Path
 from common.vntext import fold
 
 # kinds of incoming message
-TEXT, BUTTON, FILE, STICKER, VOICE, IMAGE, UNSUPPORTED = "text", "button", "file", "sticker", "voice", "image", "unsupported"
+TEXT, BUTTON, FILE, STICKER, VOICE, IMAGE = "text", "button", "file", "sticker", "voice", "image"
+UNSUPPORTED = "unsupported"
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ autouse fixture); `use_clock(clock)` does it for a `with` block.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
-from typing import Iterator, Protocol
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 VIETNAM = "Asia/Ho_Chi_Minh"
@@ -26,7 +27,7 @@ class Clock(Protocol):
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class StartedClock:
@@ -36,7 +37,7 @@ class StartedClock:
     def __init__(self, start: datetime):
         if start.tzinfo is None:
             raise ValueError("StartedClock needs an aware datetime")
-        self._start = start.astimezone(timezone.utc)
+        self._start = start.astimezone(UTC)
         self._t0 = time.monotonic()
 
     def now(self) -> datetime:

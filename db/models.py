@@ -40,7 +40,7 @@ class Unit(Base):
     recipients: Mapped[list] = mapped_column(JSON, default=list)  # "Nơi nhận" lines
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    parent: Mapped["Unit | None"] = relationship(remote_side="Unit.id")
+    parent: Mapped[Unit | None] = relationship(remote_side="Unit.id")
 
 
 class Officer(Base):
@@ -49,8 +49,8 @@ class Officer(Base):
     display_name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    identities: Mapped[list["Identity"]] = relationship(back_populates="officer")
-    memberships: Mapped[list["Membership"]] = relationship(back_populates="officer")
+    identities: Mapped[list[Identity]] = relationship(back_populates="officer")
+    memberships: Mapped[list[Membership]] = relationship(back_populates="officer")
 
 
 class Identity(Base):
@@ -141,7 +141,7 @@ class Report(Base):
 
     unit: Mapped[Unit] = relationship()
     period: Mapped[Period] = relationship()
-    figures: Mapped[list["Figure"]] = relationship(back_populates="report")
+    figures: Mapped[list[Figure]] = relationship(back_populates="report")
 
 
 class Figure(Base):

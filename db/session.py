@@ -1,9 +1,9 @@
 """Engine and session creation. SQLite gets WAL and foreign keys; PostgreSQL runs unchanged."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,7 +17,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
+        def _sqlite_pragmas(dbapi_conn, _record):
             # Let SQLAlchemy drive transactions itself: pysqlite's own BEGIN handling breaks SAVEPOINT.
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
@@ -27,7 +27,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):  # noqa: ANN001
+        def _sqlite_begin(conn):
             # IMMEDIATE takes the write lock up front, so two bot workers never fail on a lock upgrade.
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 

@@ -50,7 +50,8 @@ def _styles(doc) -> None:
     normal = doc.styles["Normal"]
     _font(normal, 14)
     pf = normal.paragraph_format
-    pf.alignment, pf.first_line_indent, pf.space_after, pf.space_before, pf.line_spacing = J, Cm(1.27), Pt(6), Pt(0), 1.15
+    pf.alignment, pf.first_line_indent = J, Cm(1.27)
+    pf.space_after, pf.space_before, pf.line_spacing = Pt(6), Pt(0), 1.15
     pf.widow_control = True
     _style(doc, "BC Heading 1", 14, J, bold=True, indent=1.27, after=6, before=6, line=1.15, keep_next=True)
     _style(doc, "BC Heading 2", 14, J, bold=True, indent=1.27, after=6, line=1.15, keep_next=True)
@@ -229,7 +230,7 @@ def _appendix(doc) -> None:
         _first(t.cell(0, i), name, "BC Table", bold=True)
     _first(t.cell(1, 0), "{%tr for r in appendix.services %}", "BC Table")
     for i, key in enumerate(("tt", "name", "ministry", "received", "online", "rate")):
-        _first(t.cell(2, i), "{{ r.%s }}" % key, "BC Table")
+        _first(t.cell(2, i), "{{ r." + key + " }}", "BC Table")
     t.cell(2, 1).paragraphs[0].alignment = L
     _first(t.cell(3, 0), "{%tr endfor %}", "BC Table")
     _p(doc, "{%p endif %}", "BC Body")
@@ -266,4 +267,4 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    print(build())
+    print(build())  # noqa: T201

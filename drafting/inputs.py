@@ -73,7 +73,7 @@ class DraftInput:
         return self.current.period
 
     @classmethod
-    def from_json(cls, d: dict) -> "DraftInput":
+    def from_json(cls, d: dict) -> DraftInput:
         """Parse REPORT.json; raises ValueError with the offending field on malformed input."""
         try:
             u = d["unit"]

@@ -175,7 +175,8 @@ class SentenceWriter:
             ids += ([received_id] if received is not None else []) + statuses
         if online is not None:
             share = rate(online.value, received.value) if received is not None else None
-            bits.append(f"trực tuyến {count(online.value)} hồ sơ" + (f", đạt {fmt_pct(share)}" if share is not None else ""))
+            bits.append(f"trực tuyến {count(online.value)} hồ sơ"
+                        + (f", đạt {fmt_pct(share)}" if share is not None else ""))
             ids.append(online_id)
         self._use(*ids)
         return f"{svc.name}: {'; '.join(bits)}{self._notes(ids)}."

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 
 from common.vnnum import fmt_num, fmt_pct, rate
 from figures.periods import KIND_NAMES, PREVIOUS_NAMES, Calendar, PeriodSpec, previous_period
@@ -103,7 +103,7 @@ def check_report(current: PeriodFigures, history: Iterable[PeriodFigures] = (), 
     a monthly (or longer) period. profile: e.g. {"population": 5800, "population_14plus": 4700}.
     complete=False while figures are still arriving: rules about absent figures are skipped.
     """
-    from figures import history_rules, rules  # noqa: PLC0415 - both import this module's types
+    from figures import history_rules, rules
 
     cat = catalogue or load_catalogue()
     cx = CheckInput(

@@ -4,8 +4,8 @@ DHIS2's modified z-score), indicators that stopped being reported, and the weeks
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from statistics import median
-from typing import Iterator
 
 from figures.checks import EPS, ERROR, WARNING, CheckInput, Finding, Rule, lower_first, num
 

@@ -263,9 +263,8 @@ class _Scanner:
             for w, q, a in zip(words, query, map(_sound, key)):
                 if q == a:
                     dists.append(0)
-                elif w in self.lex.vocab and not (a.startswith(q) and len(a) == len(q) + 1):
-                    break
-                elif q[:1] != a[:1] or len(a) < 4 or Levenshtein.distance(q, a, score_cutoff=1) > 1:
+                elif (w in self.lex.vocab and not (a.startswith(q) and len(a) == len(q) + 1) or q[:1] != a[:1]
+                      or len(a) < 4 or Levenshtein.distance(q, a, score_cutoff=1) > 1):
                     break
                 else:
                     dists.append(1)
@@ -330,7 +329,7 @@ class _Scanner:
         nums.sort(key=lambda n: n.start)
         return nums
 
-    def _mistyped(self, a: int, end: int, suffixed) -> bool:  # noqa: ANN001
+    def _mistyped(self, a: int, end: int, suffixed) -> bool:
         """A minus sign before the number, or letters glued after it that are no unit ("00hồ sơ" is fine)."""
         f = self.f
         if a >= 1 and f[a - 1] == "-" and (a == 1 or f[a - 2] in " \t\n:=("):
@@ -341,9 +340,8 @@ class _Scanner:
     @staticmethod
     def _is_pair(a: str, b: str) -> bool:
         """'04/04' is done/total; '17/8' (day > month, no dots) is a date."""
-        if is_plain_int(a) and is_plain_int(b) and 1 <= int(a) <= 31 and 1 <= int(b) <= 12 and int(a) > int(b):
-            return False
-        return True
+        return not (is_plain_int(a) and is_plain_int(b) and 1 <= int(a) <= 31 and 1 <= int(b) <= 12
+                    and int(a) > int(b))
 
     def bridge(self, n: _Num, lo: int) -> _Mention | None:
         """A name the number was typed into the middle of: "đã trả 40 thẻ CCCD" -> "trả thẻ CCCD"."""

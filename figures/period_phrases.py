@@ -9,6 +9,7 @@ from datetime import date
 
 from figures.periods import Calendar, PeriodSpec, current_period, previous_period
 
+DEFAULT_CALENDAR = Calendar()
 _D = r"(\d{1,2})\s*/\s*(\d{1,2})"
 _RANGE = re.compile(
     r"(?:\b(tuan|thang|ky|dot)\s+(?:bao\s+cao\s+)?)?\(?\s*(?:\btu\s+(?:ngay\s+)?)?" + _D + r"(?:\s*/\s*(\d{2,4}))?"
@@ -98,7 +99,8 @@ def _relative(m: re.Match, today: date, cal: Calendar) -> PeriodSpec:
     return previous_period(p, cal) if m.group(2) == "truoc" else p
 
 
-def find_periods(folded: str, today: date, cal: Calendar = Calendar()) -> list[tuple[PeriodSpec, tuple[int, int]]]:
+def find_periods(folded: str, today: date,
+                 cal: Calendar = DEFAULT_CALENDAR) -> list[tuple[PeriodSpec, tuple[int, int]]]:
     """Every period phrase, most specific kind first (a date range before a month before a year)."""
     found: list[tuple[PeriodSpec, tuple[int, int]]] = []
     taken: list[tuple[int, int]] = []

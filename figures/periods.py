@@ -49,7 +49,7 @@ class PeriodSpec:
         return {"kind": self.kind, "start": self.start.isoformat(), "end": self.end.isoformat()}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "PeriodSpec":
+    def from_dict(cls, d: dict) -> PeriodSpec:
         kind = d.get("kind", "")
         if kind not in KINDS:
             raise ValueError(f"unknown period kind: {kind!r}")
@@ -115,7 +115,7 @@ def period_label(kind: str, start: date, end: date) -> str:
             return f"tháng {start.month:02d}/{start.year}"
         return f"tháng {end.month:02d}/{end.year} ({_d(start, True)} - {_d(end, True)})"
     if kind == "quy":
-        return f"quý {'I II III IV'.split()[(start.month - 1) // 3]}/{start.year}"
+        return f"quý {['I', 'II', 'III', 'IV'][(start.month - 1) // 3]}/{start.year}"
     if kind == "sau_thang":
         return f"6 tháng {'đầu' if start.month <= 6 else 'cuối'} năm {start.year}"
     if kind == "nam":

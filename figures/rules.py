@@ -2,9 +2,10 @@
 message template. A rule is evaluated only when every one of its terms has a value."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Literal
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, Field, model_validator
@@ -34,7 +35,7 @@ class RulesFile(BaseModel):
     rules: list[ValidationRule]
 
     @model_validator(mode="after")
-    def _known_terms(self) -> "RulesFile":
+    def _known_terms(self) -> RulesFile:
         cat = load_catalogue()
         ids = [r.id for r in self.rules]
         if len(ids) != len(set(ids)):

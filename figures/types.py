@@ -20,7 +20,7 @@ class FigureInput:
     note: str = ""
 
     @classmethod
-    def from_dict(cls, d: dict) -> "FigureInput":
+    def from_dict(cls, d: dict) -> FigureInput:
         def num(key: str) -> float | None:
             v = d.get(key)
             if v is None:
@@ -56,5 +56,5 @@ class PeriodFigures:
         return {f.indicator: f for f in self.figures}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "PeriodFigures":
+    def from_dict(cls, d: dict) -> PeriodFigures:
         return cls(PeriodSpec.from_dict(d["period"]), [FigureInput.from_dict(f) for f in d.get("figures", [])])

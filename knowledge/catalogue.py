@@ -66,7 +66,7 @@ class CatalogueFile(BaseModel):
     templates: dict[str, list[str]]
 
     @model_validator(mode="after")
-    def _no_duplicate_ids(self) -> "CatalogueFile":
+    def _no_duplicate_ids(self) -> CatalogueFile:
         ids = [i.id for i in self.indicators]
         if len(ids) != len(set(ids)):
             raise ValueError("duplicate indicator ids")

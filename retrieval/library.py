@@ -13,11 +13,11 @@ import shutil
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 from langchain_core.embeddings import Embeddings
 from sqlalchemy import func, select
@@ -67,19 +67,19 @@ class Library:
 
     # --- parts, created on first use --------------------------------------------------------------
     @property
-    def client(self):  # noqa: ANN201
+    def client(self):
         if self._client is None:
             self._client = make_client(self.settings)
         return self._client
 
     @property
-    def collection(self):  # noqa: ANN201
+    def collection(self):
         if self._collection is None:
             self._collection = open_collection(self.client, self.model_id)
         return self._collection
 
     @property
-    def store(self):  # noqa: ANN201
+    def store(self):
         if self._store is None:
             self._store = make_store(self.client, self.embeddings, self.model_id)
         return self._store
@@ -187,7 +187,7 @@ class Library:
         """Load the search index and the model in the background, so the first question is answered fast."""
         try:
             self.index.embeddings.embed_query("khởi động")
-        except Exception:  # noqa: BLE001 - a failed warm-up only means a slower first answer
+        except Exception:
             log.warning("library warm-up failed", exc_info=True)
 
     def titles(self) -> list[str]:
@@ -200,7 +200,7 @@ class Library:
                 size[m["so_hieu"]] += 1
         return [names[sh] for sh, _ in size.most_common()]
 
-    def ask(self, question: str, unit_id: int | None = None, chat_model=None,  # noqa: ANN001
+    def ask(self, question: str, unit_id: int | None = None, chat_model=None,
             s: Session | None = None) -> Answer:
         question = " ".join(question.split())
         if not question:

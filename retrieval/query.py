@@ -32,8 +32,8 @@ _WEAK_CUES = ["theo van ban", "can cu", "quy dinh", "yeu cau", "huong dan", "noi
 _GOVERNANCE_CUES = ["van ban nao", "theo van ban", "can cu", "van ban chi dao", "quy dinh o dau",
                     "quy dinh tai", "theo chi thi nao", "theo quyet dinh nao"]
 STOP_SYLLABLES = set(
-    "la gi nao the lam sao cua va cac cho theo ve voi co khong duoc trong tai o dau nhu nhung mot de thi "
-    "ra ai khi nay do hay hoi xin cho biet toi minh anh chi em".split())
+    "la gi nao the lam sao cua va cac cho theo ve voi co khong duoc trong tai o dau nhu nhung mot de thi ra ai khi "
+    "nay do hay hoi xin cho biet toi minh anh chi em".split())
 
 
 @dataclass(frozen=True)

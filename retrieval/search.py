@@ -51,7 +51,7 @@ class Understood:
 
 
 class SearchIndex:
-    def __init__(self, ids: list[str], texts: list[str], metas: list[dict], collection,  # noqa: ANN001
+    def __init__(self, ids: list[str], texts: list[str], metas: list[dict], collection,
                  embeddings: Embeddings) -> None:
         """`collection`: the chromadb collection holding the same chunks' vectors."""
         self.ids, self.texts, self.metas = ids, texts, metas

@@ -24,9 +24,9 @@ def collection_name(model_id: str) -> str:
     return f"{COLLECTION_PREFIX}_{hashlib.sha256(model_id.encode()).hexdigest()[:10]}"
 
 
-def make_client(settings: Settings):  # noqa: ANN201
-    import chromadb  # noqa: PLC0415 - heavy import, only when the library is used
-    from chromadb.config import Settings as ChromaSettings  # noqa: PLC0415
+def make_client(settings: Settings):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
@@ -41,14 +41,14 @@ def make_client(settings: Settings):  # noqa: ANN201
 _METADATA = {"hnsw:space": "cosine"}
 
 
-def open_collection(client, model_id: str):  # noqa: ANN001, ANN201
+def open_collection(client, model_id: str):
     """The raw collection, for the question path (no langchain import: the first answer comes sooner)."""
     return client.get_or_create_collection(collection_name(model_id), embedding_function=None, metadata=_METADATA)
 
 
-def make_store(client, embeddings: Embeddings, model_id: str) -> "Chroma":  # noqa: ANN001
+def make_store(client, embeddings: Embeddings, model_id: str) -> Chroma:
     """langchain's vector store over the same collection, for indexing."""
-    from langchain_chroma import Chroma  # noqa: PLC0415
+    from langchain_chroma import Chroma
 
     return Chroma(collection_name=collection_name(model_id), embedding_function=embeddings, client=client,
                   collection_metadata=_METADATA)

@@ -13,16 +13,7 @@ SERVICES = ["thuong_tru", "tam_tru", "tam_vang", "luu_tru", "khai_sinh", "khai_t
             "tro_cap_that_nghiep"]
 STATUS_SERVICES = ["thuong_tru", "tam_tru", "luu_tru", "xac_nhan_cu_tru"]
 STATUSES = ["da_tra_ket_qua", "chua_tra_ket_qua", "xac_minh", "khong_du_dieu_kien", "chua_phan_loai"]
-REQUIRED = """tuyen_truyen.luot_nguoi tuyen_truyen.tin_bai tuyen_truyen.loa tuyen_truyen.mang_xa_hoi
-tuyen_truyen.khau_hieu tuyen_truyen.hop chi_dao.van_ban chi_dao.kiem_tra cccd.thu_nhan cccd.cap_moi cccd.cap_doi
-cccd.cap_lai cccd.tra_the dinh_danh.ho_so dinh_danh.kich_hoat dinh_danh.kich_hoat_muc_1 dinh_danh.kich_hoat_muc_2
-tthc.tiep_nhan tthc.tiep_nhan_truc_tuyen tthc.tiep_nhan_truc_tiep tthc.tiep_nhan_buu_chinh tthc.ky_truoc_chuyen_sang
-tthc.da_giai_quyet tthc.dung_han tthc.qua_han tthc.dang_giai_quyet so_hoa.ho_so_dau_vao so_hoa.ket_qua
-lam_sach.cmnd_9_so lam_sach.sai_lech_cccd lam_sach.chu_ho lam_sach.bo_sung_thong_tin lam_sach.xoa_trung
-lam_sach.huy_so_dinh_danh lam_sach.bhxh_khu_cong_nghiep lam_sach.quan_he_thuong_tru lam_sach.quan_he_tam_tru
-lam_giau.hoi_nong_dan lam_giau.nguoi_cao_tuoi lam_giau.cuu_chien_binh lam_giau.nguoi_co_cong lam_giau.an_sinh_xa_hoi
-lam_giau.nguoi_lao_dong lam_giau.ho_tich lam_giau.tre_em kcb.cccd_luot kcb.tong_luot thanh_toan.co_so_giao_duc
-an_sinh.chi_tra_tai_khoan to_cong_tac.thon_thanh_lap mo_hinh.so_mo_hinh""".split()
+REQUIRED = ["tuyen_truyen.luot_nguoi", "tuyen_truyen.tin_bai", "tuyen_truyen.loa", "tuyen_truyen.mang_xa_hoi", "tuyen_truyen.khau_hieu", "tuyen_truyen.hop", "chi_dao.van_ban", "chi_dao.kiem_tra", "cccd.thu_nhan", "cccd.cap_moi", "cccd.cap_doi", "cccd.cap_lai", "cccd.tra_the", "dinh_danh.ho_so", "dinh_danh.kich_hoat", "dinh_danh.kich_hoat_muc_1", "dinh_danh.kich_hoat_muc_2", "tthc.tiep_nhan", "tthc.tiep_nhan_truc_tuyen", "tthc.tiep_nhan_truc_tiep", "tthc.tiep_nhan_buu_chinh", "tthc.ky_truoc_chuyen_sang", "tthc.da_giai_quyet", "tthc.dung_han", "tthc.qua_han", "tthc.dang_giai_quyet", "so_hoa.ho_so_dau_vao", "so_hoa.ket_qua", "lam_sach.cmnd_9_so", "lam_sach.sai_lech_cccd", "lam_sach.chu_ho", "lam_sach.bo_sung_thong_tin", "lam_sach.xoa_trung", "lam_sach.huy_so_dinh_danh", "lam_sach.bhxh_khu_cong_nghiep", "lam_sach.quan_he_thuong_tru", "lam_sach.quan_he_tam_tru", "lam_giau.hoi_nong_dan", "lam_giau.nguoi_cao_tuoi", "lam_giau.cuu_chien_binh", "lam_giau.nguoi_co_cong", "lam_giau.an_sinh_xa_hoi", "lam_giau.nguoi_lao_dong", "lam_giau.ho_tich", "lam_giau.tre_em", "kcb.cccd_luot", "kcb.tong_luot", "thanh_toan.co_so_giao_duc", "an_sinh.chi_tra_tai_khoan", "to_cong_tac.thon_thanh_lap", "mo_hinh.so_mo_hinh"]
 
 
 @pytest.fixture(scope="module")

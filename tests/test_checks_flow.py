@@ -10,9 +10,9 @@ from bot.current_report import open_report
 from bot.engine import router
 from bot.flows import checks
 from bot.messages import BUTTON, Incoming
+from common import clock
 from db.models import ConversationState, Figure, FigureRevision, Finding, Report
 from db.repo import reports
-from common import clock
 from figures.periods import current_period
 
 pytestmark = pytest.mark.two_dates

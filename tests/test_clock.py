@@ -1,6 +1,6 @@
 """The project clock: Vietnam's date, settable by tests, and the only place that reads the real time."""
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,14 +14,14 @@ REAL_CLOCK = re.compile(r"date\.today\(\)|datetime\.(now|utcnow)\(|time\.time\(\
 
 
 def test_today_is_the_date_in_vietnam_not_on_the_server():
-    late_evening_utc = datetime(2026, 12, 1, 18, 30, tzinfo=timezone.utc)  # 01:30 on 2 Dec in Hà Nội
+    late_evening_utc = datetime(2026, 12, 1, 18, 30, tzinfo=UTC)  # 01:30 on 2 Dec in Hà Nội
     with use_clock(StartedClock(late_evening_utc)):
         assert clock.today() == date(2026, 12, 2)
         assert clock.today("UTC") == date(2026, 12, 1)
 
 
 def test_a_started_clock_keeps_running_and_can_jump_ahead():
-    c = StartedClock(datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc))
+    c = StartedClock(datetime(2026, 11, 25, 3, 0, tzinfo=UTC))
     first = c.now()
     assert c.now() >= first
     c.advance(timedelta(days=2))

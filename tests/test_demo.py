@@ -1,7 +1,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from bot.demo import DEMO_UNIT, seed_demo
+from bot.demo import seed_demo
 from db.models import Figure, FigureRevision, Membership, Officer, Period, Report
 from db.repo import reports
 

@@ -8,10 +8,10 @@ from docx import Document
 from sqlalchemy import select
 
 from bot.demo import DEMO_UNIT
+from common import clock
 from db.models import AuditEvent, Draft, Finding, Report
 from db.repo import channel_state, people, reports
 from db.repo.reports import ReportLocked
-from common import clock
 from figures.periods import current_period, previous_period
 
 pytestmark = pytest.mark.two_dates

@@ -63,11 +63,10 @@ def test_update_is_claimed_once(store):
 
 
 def test_rolled_back_update_is_not_claimed(store):
-    with pytest.raises(RuntimeError):
-        with store.session() as s:
-            channel_state.claim_update(s, "telegram", "7")
-            reports.set_figure(s, _report(s), "cccd.thu_nhan", 1)
-            raise RuntimeError("crash mid-update")
+    with pytest.raises(RuntimeError), store.session() as s:
+        channel_state.claim_update(s, "telegram", "7")
+        reports.set_figure(s, _report(s), "cccd.thu_nhan", 1)
+        raise RuntimeError("crash mid-update")
     with store.session() as s:
         assert channel_state.claim_update(s, "telegram", "7")
         assert reports.figures_of(s, _report(s).id) == []

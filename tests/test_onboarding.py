@@ -23,7 +23,7 @@ def code_in(text: str) -> str:
 class Person:
     """One channel account talking to the engine directly (what the channels hand it)."""
 
-    def __init__(self, engine, channel: str, user_id: str, name: str = ""):  # noqa: ANN001
+    def __init__(self, engine, channel: str, user_id: str, name: str = ""):
         self.engine, self.channel, self.user_id, self.name = engine, channel, user_id, name or user_id
         self.last = []
 
@@ -164,6 +164,6 @@ def test_cli_admin_creates_unit_invites_lists_and_revokes(app, data_dir, monkeyp
         assert s.scalar(select(Invite).where(Invite.code == code)).used_at is not None
 
 
-def _invite(db, role: str) -> str:  # noqa: ANN001
+def _invite(db, role: str) -> str:
     with db.session() as s:
         return people.create_invite(s, people.unit_by_code(s, UNIT), role, None).code

@@ -16,7 +16,7 @@ class _Stub(BaseHTTPRequestHandler):
     delay = 0.0
     requests: list[dict] = []
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).requests.append(body)
         time.sleep(type(self).delay)
@@ -33,7 +33,7 @@ class _Stub(BaseHTTPRequestHandler):
         except BrokenPipeError:
             pass  # the client gave up (the timeout test)
 
-    def log_message(self, *args):  # noqa: ANN002
+    def log_message(self, *args):
         pass
 
 

@@ -54,14 +54,14 @@ async def send(stack: TelegramStack, fake: FakeTelegram, update: dict):
     return fake.sent()[before:]
 
 
-async def joined(stack, fake, db, role: str, user_id: int, name: str) -> UpdateFactory:  # noqa: ANN001
+async def joined(stack, fake, db, role: str, user_id: int, name: str) -> UpdateFactory:
     u = UpdateFactory(user_id, name)
     reply = text_of(await send(stack, fake, u.text(f"/start {invite_code(db, UNIT, role)}")))
     assert "Chào mừng" in reply
     return u
 
 
-def counts(db) -> tuple[int, int, int]:  # noqa: ANN001
+def counts(db) -> tuple[int, int, int]:
     with db.session() as s:
         return tuple(s.scalar(select(func.count()).select_from(m)) for m in (Figure, FigureRevision, Identity))
 
@@ -111,7 +111,7 @@ async def test_documents_photos_and_long_texts_are_rendered(tg, fake_tg, demo_ap
     docx.write_bytes(b"PK fake docx")
     png.write_bytes(b"\x89PNG fake")
 
-    def handler(ctx):  # noqa: ANN001, ANN202
+    def handler(ctx):
         ctx.say("Đoạn văn dài. " * 700, buttons=[Button("Trình duyệt", "x:trinh")], files=[docx], photos=[png])
 
     monkeypatch.setitem(router.commands, "thu", handler)
@@ -152,7 +152,7 @@ async def test_polling_confirms_an_update_only_after_it_is_processed(tg, fake_tg
     fake_tg.push_update(second)
     real_handle, failed = tg.gateway.handle, []
 
-    async def flaky(inc):  # noqa: ANN001, ANN202 - the database is down for the first attempt
+    async def flaky(inc):
         if not failed:
             failed.append(inc.update_id)
             raise RuntimeError("database unavailable")
@@ -286,7 +286,7 @@ async def test_accepted_docx_is_downloaded_and_handed_to_the_flow(tg, fake_tg, d
     fake_tg.files["ct04"] = buf.getvalue()
     seen = []
 
-    def take(ctx):  # noqa: ANN001, ANN202
+    def take(ctx):
         seen.append(ctx.incoming.file)
         ctx.say("Đã nhận tệp.")
         return True
@@ -348,7 +348,7 @@ class TelegramDriver:
     """Two officers on Telegram, through the fake Bot API and the real Application; `restart` builds a new
     database connection, engine and Application on the same data, as a process restart would."""
 
-    def __init__(self, settings: Settings, fake: FakeTelegram, db, engine):  # noqa: ANN001
+    def __init__(self, settings: Settings, fake: FakeTelegram, db, engine):
         self.settings, self.fake, self.db, self.engine = settings, fake, db, engine
         self.users = {"reporter": UpdateFactory(8101, "Nguyễn Thị Lan"), "approver": UpdateFactory(8102, "Trần Bảo")}
         self.buttons: dict[str, dict] = {}

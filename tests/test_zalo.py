@@ -56,7 +56,7 @@ async def send(stack: ZaloStack, fake: FakeZalo, update: dict):
     return fake.sent()[before:]
 
 
-def with_public_command(monkeypatch, name: str, handler) -> None:  # noqa: ANN001
+def with_public_command(monkeypatch, name: str, handler) -> None:
     monkeypatch.setitem(router.commands, name, handler)
     monkeypatch.setattr(router, "public_commands", router.public_commands | {name})
 
@@ -233,7 +233,7 @@ async def test_errors_and_logs_never_show_the_token(zalo_settings, demo_app):
 class ZaloDriver:
     """Two officers on Zalo through the fake Zalo API; buttons are answered by typing their label."""
 
-    def __init__(self, settings: Settings, fake: FakeZalo, db, engine):  # noqa: ANN001
+    def __init__(self, settings: Settings, fake: FakeZalo, db, engine):
         self.settings, self.fake, self.db, self.engine = settings, fake, db, engine
         self.users = {"reporter": ZaloUser("zr-1", "Nguyễn Thị Lan"), "approver": ZaloUser("za-1", "Trần Bảo")}
 

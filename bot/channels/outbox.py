@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import select, update
@@ -140,7 +140,7 @@ def _now() -> datetime:
 
 
 def _aware(dt: datetime) -> datetime:
-    return dt if dt.tzinfo is not None else dt.replace(tzinfo=timezone.utc)  # SQLite returns naive datetimes
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)  # SQLite returns naive datetimes
 
 
 def backoff_seconds(attempts: int, base: float, cap: float) -> float:
@@ -180,7 +180,7 @@ class Outbox:
                     if e.retry_after is not None:
                         break  # flood control applies to the bot: stop this pass
                     continue
-                except Exception as e:  # noqa: BLE001 - an unexpected error must not lose the row
+                except Exception as e:
                     blocked.add(chat_id)
                     log.exception("%s send crashed", self.sender.channel)
                     await asyncio.to_thread(self._record_failure, row_id, attempts + 1, SendError(repr(e)))
@@ -195,12 +195,12 @@ class Outbox:
             try:
                 await self.deliver_due()
                 wait = await asyncio.to_thread(self._seconds_to_next_due, idle_seconds)
-            except Exception:  # noqa: BLE001 - e.g. the database is briefly unavailable
+            except Exception:
                 log.exception("%s outbox pass failed", self.sender.channel)
                 wait = idle_seconds
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=max(0.05, wait))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             self._wake.clear()
 

@@ -6,8 +6,8 @@ in a streak gets a notice; the rest of the streak is ignored silently, so a floo
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 NOTICE = ("Anh/chị gửi tin nhắn quá nhanh. Tin vừa rồi chưa được xử lý; vui lòng đợi ít giây rồi gửi lại.")
 

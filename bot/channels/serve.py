@@ -57,7 +57,7 @@ def make_asgi_app(settings: Settings, tg: telegram.TelegramChannel | None = None
                 return Response(status_code=400)
             try:
                 await tg.process_json(data)
-            except Exception:  # noqa: BLE001 - not acknowledged: Telegram delivers it again
+            except Exception:
                 log.exception("telegram webhook update failed")
                 return Response(status_code=500)
             return Response(status_code=200)
@@ -76,7 +76,7 @@ def make_asgi_app(settings: Settings, tg: telegram.TelegramChannel | None = None
             try:
                 for update in zalo.updates_in(body):
                     await zl.process(update)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("zalo webhook update failed")
                 return Response(status_code=500)
             return Response(status_code=200)

@@ -130,7 +130,7 @@ class TelegramChannel:
             for update in updates:
                 try:
                     await self.process(update)
-                except Exception:  # noqa: BLE001 - not confirmed: Telegram sends it again
+                except Exception:
                     log.exception("telegram update %s failed; will be fetched again", update.update_id)
                     await asyncio.sleep(delay)
                     break
@@ -200,7 +200,7 @@ class TelegramChannel:
         return Incoming(channel=CHANNEL, chat_id=chat_id, user_id=str(q.from_user.id), kind=BUTTON,
                         payload=q.data or "", text=label, display_name=q.from_user.full_name, update_id=uid)
 
-    async def _receive_document(self, msg, inc: Incoming) -> str | None:  # noqa: ANN001
+    async def _receive_document(self, msg, inc: Incoming) -> str | None:
         """Downloads an acceptable document for a known officer; returns a refusal text otherwise."""
         doc = msg.document
         refusal = uploads.check_announced(doc.file_name or "", doc.file_size)

@@ -158,7 +158,7 @@ class ZaloChannel:
             try:
                 await self.process(update)
                 return
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("zalo update failed (attempt %s/%s)", attempt, tries)
                 await asyncio.sleep(delay * 2 ** (attempt - 1))
 

@@ -1,7 +1,7 @@
 """/start (with an invite code), /help, /huy."""
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 from bot.engine import Ctx, router
 from bot.texts import HELP
@@ -32,7 +32,7 @@ def _join(ctx: Ctx, code: str) -> None:
     now = clock.now()
     expires = inv.expires_at if inv else None
     if expires is not None and expires.tzinfo is None:  # SQLite returns naive datetimes
-        expires = expires.replace(tzinfo=timezone.utc)
+        expires = expires.replace(tzinfo=UTC)
     if inv is None or inv.used_at is not None or (expires is not None and expires < now):
         ctx.say("Mã mời không đúng hoặc đã hết hạn. Vui lòng liên hệ quản trị viên để nhận mã mới.")
         return

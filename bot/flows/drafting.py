@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -67,7 +67,7 @@ def _ensure_changeable(report: Report) -> None:
 
 def _set_narrative(report: Report, key: str, text: str) -> None:
     """Store the officer's text for a part; a wrong document citation is refused with what to correct."""
-    from retrieval.citecheck import check_citations  # noqa: PLC0415 - loads the library on first use
+    from retrieval.citecheck import check_citations
 
     wrong = [c for c in check_citations(text) if c.status == "mismatch"]
     if wrong:
@@ -308,7 +308,7 @@ def versions_command(ctx: Ctx) -> None:
         Officer.id.in_({r.created_by for r in rows if r.created_by})))}
     lines = [f"Các phiên bản dự thảo báo cáo {_label(report)} ({STATUS_NAMES.get(report.status, report.status)}):"]
     for r in rows:
-        at = r.created_at.replace(tzinfo=r.created_at.tzinfo or timezone.utc).astimezone(tz)
+        at = r.created_at.replace(tzinfo=r.created_at.tzinfo or UTC).astimezone(tz)
         lines.append(f"v{r.version} — {at:%d/%m %H:%M} — {r.note}" + (f" ({names[r.created_by]})"
                                                                         if r.created_by in names else ""))
     lines.append("Gõ /phienban <số> để nhận lại một phiên bản.")

@@ -55,7 +55,7 @@ def invite_button(ctx: Ctx) -> None:
     _issue_invite(ctx, unit, role)
 
 
-def _issue_invite(ctx: Ctx, unit, role: str) -> None:  # noqa: ANN001
+def _issue_invite(ctx: Ctx, unit, role: str) -> None:
     inv = people.create_invite(ctx.s, unit, role, ctx.officer.id)
     access.audit(ctx.s, "invite.create", ctx.officer.id, unit.id, f"{inv.code} {role}")
     ctx.say(f"Mã mời {ROLE_NAMES[role]} của {unit.name}: {inv.code}\n"

@@ -18,24 +18,24 @@ TG_TOKEN = "123456789:AAFakeTelegramToken_abcdefghij"
 ZALO_TOKEN = "987654321:zalo-fake-token-abcdefghij"
 
 
-def invite_code(db, unit_code: str, role: str) -> str:  # noqa: ANN001
+def invite_code(db, unit_code: str, role: str) -> str:
     with db.session() as s:
         return people.create_invite(s, people.unit_by_code(s, unit_code), role, None).code
 
 
-def outbox_rows(db) -> list[OutgoingMessage]:  # noqa: ANN001
+def outbox_rows(db) -> list[OutgoingMessage]:
     from sqlalchemy import select
 
     with db.session() as s:
         return list(s.scalars(select(OutgoingMessage).order_by(OutgoingMessage.id)))
 
 
-def text_of(calls) -> str:  # noqa: ANN001
+def text_of(calls) -> str:
     """The texts of the bot API calls a test captured, one per line."""
     return "\n".join(c.params.get("text", "") for c in calls)
 
 
-async def eventually(predicate, timeout: float = 10.0) -> None:  # noqa: ANN001
+async def eventually(predicate, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
@@ -44,7 +44,7 @@ async def eventually(predicate, timeout: float = 10.0) -> None:  # noqa: ANN001
 
 
 class TelegramStack:
-    def __init__(self, settings: Settings, db, engine, base_delay: float = 0.05,  # noqa: ANN001
+    def __init__(self, settings: Settings, db, engine, base_delay: float = 0.05,
                  limiter: RateLimiter | None = None):
         self.settings, self.db = settings, db
         self.app = telegram.build_application(settings)
@@ -52,16 +52,16 @@ class TelegramStack:
         self.gateway = Gateway(engine, self.outbox, limiter)
         self.channel = telegram.TelegramChannel(settings, self.app, self.gateway)
 
-    async def __aenter__(self) -> "TelegramStack":
+    async def __aenter__(self) -> TelegramStack:
         await self.channel.start()
         return self
 
-    async def __aexit__(self, *exc) -> None:  # noqa: ANN002
+    async def __aexit__(self, *exc) -> None:
         await self.channel.stop()
 
 
 class ZaloStack:
-    def __init__(self, settings: Settings, db, engine, base_delay: float = 0.05,  # noqa: ANN001
+    def __init__(self, settings: Settings, db, engine, base_delay: float = 0.05,
                  limiter: RateLimiter | None = None):
         self.settings, self.db = settings, db
         self.client = httpx.AsyncClient()
@@ -70,9 +70,9 @@ class ZaloStack:
         self.gateway = Gateway(engine, self.outbox, limiter)
         self.channel = zalo.ZaloChannel(settings, self.api, self.gateway)
 
-    async def __aenter__(self) -> "ZaloStack":
+    async def __aenter__(self) -> ZaloStack:
         await self.channel.start()
         return self
 
-    async def __aexit__(self, *exc) -> None:  # noqa: ANN002
+    async def __aexit__(self, *exc) -> None:
         await self.client.aclose()

@@ -9,7 +9,7 @@ import uvicorn
 
 
 class ServerThread:
-    def __init__(self, app):  # noqa: ANN001
+    def __init__(self, app):
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.bind(("127.0.0.1", 0))
         self.port = self._sock.getsockname()[1]
@@ -18,7 +18,7 @@ class ServerThread:
         self.server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self._sock]}, daemon=True)
 
-    def __enter__(self) -> "ServerThread":
+    def __enter__(self) -> ServerThread:
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self.server.started:
@@ -27,7 +27,7 @@ class ServerThread:
             time.sleep(0.01)
         return self
 
-    def __exit__(self, *exc) -> None:  # noqa: ANN002
+    def __exit__(self, *exc) -> None:
         self.server.should_exit = True
         self._thread.join(timeout=10)
         self._sock.close()

@@ -30,14 +30,14 @@ class Said:
         return next((b for b in self.buttons if any(w in fold(b) for w in words)), None)
 
 
-def figure_state(db) -> tuple[int, list[tuple[str, float]]]:  # noqa: ANN001
+def figure_state(db) -> tuple[int, list[tuple[str, float]]]:
     with db.session() as s:
         revisions = s.scalar(select(func.count()).select_from(FigureRevision))
         figs = sorted((f.indicator, f.value) for f in s.scalars(select(Figure)))
     return revisions, figs
 
 
-async def run_session(d, db_of) -> None:  # noqa: ANN001
+async def run_session(d, db_of) -> None:
     """`d` drives a channel (text, press, replay, restart); `db_of()` is the current Database."""
     assert "Chào mừng" in (await d.text("reporter", f"/start {invite_code(db_of(), UNIT, 'reporter')}")).text
     assert "Chào mừng" in (await d.text("approver", f"/start {invite_code(db_of(), UNIT, 'approver')}")).text

@@ -105,7 +105,7 @@ class FakeTelegram:
                 return pending
             await asyncio.sleep(0.02)
 
-    def _result(self, method: str, params: dict, files: dict):  # noqa: ANN202
+    def _result(self, method: str, params: dict, files: dict):
         if method == "getMe":
             return BOT_USER
         if method == "getFile":
