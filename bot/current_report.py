@@ -1,29 +1,23 @@
 """Which report an officer is working on: the one in the chat state, else the unit's current week."""
 from __future__ import annotations
 
-from datetime import date
-
 from bot.engine import Ctx
-from common import clock
 from common.errors import OfficerError
 from db.models import Report, Unit
 from db.repo import reports
-from figures.periods import Calendar, PeriodSpec, current_period
-
-
-def today(ctx: Ctx) -> date:
-    return clock.today(ctx.settings.timezone)
-
-
-def unit_calendar(unit: Unit) -> Calendar:
-    return Calendar(week_start_weekday=unit.week_start_weekday, month_start_day=unit.month_start_day)
+from figures.periods import PeriodSpec, current_period
+from reporting import periods
 
 
 def open_report(ctx: Ctx, unit: Unit, spec: PeriodSpec) -> Report:
-    period = reports.get_or_create_period(ctx.s, spec.kind, spec.start, spec.end, spec.label)
-    report = reports.get_or_create_report(ctx.s, unit.id, period, ctx.officer.id if ctx.officer else None)
+    """The unit's report for `spec` (created if new), remembered as this chat's open report."""
+    report = periods.open_report(ctx.s, unit, spec, ctx.officer.id if ctx.officer else None)
     ctx.update_data(unit_id=unit.id, report_id=report.id)
     return report
+
+
+def this_week(ctx: Ctx, unit: Unit) -> PeriodSpec:
+    return current_period("tuan", ctx.today(), periods.unit_calendar(unit))
 
 
 def active_report(ctx: Ctx, *roles: str, create: bool = True) -> Report:
@@ -40,4 +34,4 @@ def active_report(ctx: Ctx, *roles: str, create: bool = True) -> Report:
             return r
     if not create:
         raise OfficerError("Chưa có báo cáo nào đang mở. Gõ /baocao để mở báo cáo kỳ này.")
-    return open_report(ctx, unit, current_period("tuan", today(ctx), unit_calendar(unit)))
+    return open_report(ctx, unit, this_week(ctx, unit))

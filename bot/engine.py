@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy.orm import Session
 
 from bot.messages import BUTTON, FILE, IMAGE, STICKER, TEXT, VOICE, Button, Incoming, Reply
+from common import clock
 from common.errors import OfficerError
 from common.settings import Settings
 from common.vnnum import fmt_int
@@ -41,6 +43,10 @@ class Ctx:
     @property
     def text(self) -> str:
         return self.incoming.text
+
+    def today(self) -> date:
+        """Today in the service's timezone (Vietnam), from the project clock."""
+        return clock.today(self.settings.timezone)
 
     def say(self, text: str, buttons: list[Button] | None = None, files=None, photos=None,
             to_chat: str | None = None) -> None:

@@ -3,29 +3,8 @@ rate), unit. Numbers come from stored figures and are written in Vietnamese styl
 """
 from __future__ import annotations
 
-from common.vnnum import fmt_num, fmt_pct, rate
-from knowledge.catalogue import Catalogue, Indicator
-
-STATUS_NAMES = {"draft": "đang soạn", "submitted": "đã trình duyệt", "approved": "đã duyệt",
-                "returned": "được trả lại để sửa"}
-
-
-def value_text(ind: Indicator | None, value: float, denominator: float | None = None,
-               stated_rate: float | None = None) -> str:
-    """'60 hồ sơ', '04/04 trường hợp (100%)', '13.274/13.303 hồ sơ, đạt 99,8%' (a stated rate as given)."""
-    unit = ind.unit if ind else ""
-    if unit == "%":
-        return fmt_pct(value, 2)
-    text = fmt_num(value, 2)
-    if denominator is not None:
-        text += "/" + fmt_num(denominator, 2)
-    if unit:
-        text += f" {unit}"
-    if stated_rate is not None:
-        text += f", đạt {fmt_pct(stated_rate, 2)}"
-    elif denominator:
-        text += f" ({fmt_pct(rate(value, denominator))})"
-    return text
+from knowledge.catalogue import Catalogue
+from reporting.figures import value_text
 
 
 def figure_line(cat: Catalogue, indicator: str, value: float, denominator: float | None = None,

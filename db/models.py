@@ -2,8 +2,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from common import clock
@@ -38,6 +52,8 @@ class Unit(Base):
     week_start_weekday: Mapped[int] = mapped_column(Integer, default=0)
     month_start_day: Mapped[int] = mapped_column(Integer, default=1)
     recipients: Mapped[list] = mapped_column(JSON, default=list)  # "Nơi nhận" lines
+    # may an officer who is both reporter and approver approve a report they submitted? (default: no)
+    self_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     parent: Mapped[Unit | None] = relationship(remote_side="Unit.id")
@@ -120,6 +136,20 @@ class Period(Base):
     label: Mapped[str] = mapped_column(String(120))
 
 
+class ReportStatus(StrEnum):
+    """The values of `reports.status`; which changes are allowed is decided in reporting/lifecycle.py."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+    @property
+    def editable(self) -> bool:
+        """Figures and text change only while the reporter holds the report (not submitted, not approved)."""
+        return self in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
 class Report(Base):
     """One unit's report for one period. status: draft -> submitted -> approved (or returned)."""
 
@@ -128,7 +158,10 @@ class Report(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"))
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[str] = mapped_column(String(16), default=ReportStatus.DRAFT)
+    # content revision: +1 on every change of figures, text or options; a draft records the one it shows,
+    # so an approval can name exactly what the approver saw
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     request: Mapped[str] = mapped_column(Text, default="")  # "Công văn số ... ngày ... của ... về việc ..."
     narrative: Mapped[dict] = mapped_column(JSON, default=dict)  # chi_dao, ton_tai, nhiem_vu, kien_nghi
     options: Mapped[dict] = mapped_column(JSON, default=dict)  # draft options (appendix on/off ...)
@@ -136,6 +169,7 @@ class Report(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
 
@@ -213,6 +247,7 @@ class Draft(Base):
     path: Mapped[str] = mapped_column(String(500))
     sha256: Mapped[str] = mapped_column(String(64), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    report_revision: Mapped[int | None] = mapped_column(Integer)  # Report.revision this version shows
     created_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -33,7 +33,7 @@ def new_version(s: Session, report: Report, drafts_dir: Path, report_date: date,
     number = (s.scalar(select(func.max(Draft.version)).where(Draft.report_id == report.id)) or 0) + 1
     out = Path(drafts_dir) / _slug(report.unit.code) / f"{_slug(report.period.label)}-v{number}.docx"
     result = render(draft_input(s, report, report_date), out)
-    draft = Draft(report_id=report.id, version=number, path=str(out),
+    draft = Draft(report_id=report.id, version=number, path=str(out), report_revision=report.revision,
                   sha256=hashlib.sha256(out.read_bytes()).hexdigest(), note=note, created_by=created_by)
     s.add(draft)
     s.flush()

@@ -14,6 +14,7 @@ from common import clock
 from db.models import ConversationState, Figure, FigureRevision, Finding, Report
 from db.repo import reports
 from figures.periods import current_period
+from reporting import findings
 
 pytestmark = pytest.mark.two_dates
 
@@ -81,7 +82,7 @@ def test_a_slip_is_reported_at_once_and_fixed_with_a_revision(demo_app, chat):
         rev = s.scalars(select(FigureRevision).where(FigureRevision.indicator == "cccd.cap_lai")
                         .order_by(FigureRevision.id.desc())).first()
         assert (rev.old_value, rev.new_value, rev.officer_id) == (15, 16, fig.updated_by)
-        assert checks.open_errors(s, _report(s)) == []
+        assert findings.open_errors(s, _report(s)) == []
 
 
 def test_figures_typed_in_the_intake_dialogue_are_checked_at_once(demo_app, officer_chat):
@@ -109,7 +110,7 @@ def test_a_kept_value_stores_the_reason_and_is_not_raised_again(demo_app, chat):
     assert "Đã ghi lý do" in chat.say(reason)
     assert _findings(db) == [("outlier.high", "kept", reason)]
     with db.session() as s:
-        assert [f.resolution_note for f in checks.kept_findings(s, _report(s))] == [reason]
+        assert [f.resolution_note for f in findings.kept_findings(s, _report(s))] == [reason]
     assert chat.say("/thuso tuyen_truyen.luot_nguoi=6200") == ""  # same number: already explained
     assert "cao gấp" not in chat.say("/kiemtra")
     assert "cao gấp" in chat.say("/thuso tuyen_truyen.luot_nguoi=9000")  # a new number is checked again
@@ -126,7 +127,7 @@ def test_open_errors_block_and_cannot_be_confirmed(demo_app, chat):
     db, engine = demo_app
     chat.send("/thuso lam_sach.cmnd_9_so=8/4")
     with db.session() as s:
-        [err] = checks.open_errors(s, _report(s))
+        [err] = findings.open_errors(s, _report(s))
         assert err.rule == "pair.exceeds_denominator"
         err_id = err.id
     [r] = engine.handle(Incoming(channel="console", chat_id="can_bo", user_id="can_bo", kind=BUTTON,
@@ -135,7 +136,7 @@ def test_open_errors_block_and_cannot_be_confirmed(demo_app, chat):
     chat.send("Giữ nguyên và ghi lý do")
     chat.send("danh sách được bổ sung sau ngày chốt")
     with db.session() as s:
-        assert checks.open_errors(s, _report(s)) == []
+        assert findings.open_errors(s, _report(s)) == []
 
 
 def test_a_wrong_rate_is_corrected(demo_app, chat):
@@ -158,7 +159,7 @@ def test_kiemtra_groups_absent_figures_and_they_can_be_confirmed_at_once(demo_ap
     assert "chỉ tiêu chưa có số liệu" in text and "Thu nhận hồ sơ định danh điện tử" in text
     chat.send("/thuso dinh_danh.ho_so=50")  # given after /kiemtra: no longer absent
     with db.session() as s:
-        assert "dinh_danh.ho_so" not in {i for f in checks.open_findings(s, _report(s)) for i in f.indicators}
+        assert "dinh_danh.ho_so" not in {i for f in findings.open_findings(s, _report(s)) for i in f.indicators}
     assert "Đã xác nhận" in chat.say("Xác nhận kỳ này không có")
     assert {status for rule, status, _ in _findings(db)} == {"confirmed", "fixed"}
     assert "không có điểm nào" in chat.say("/kiemtra")

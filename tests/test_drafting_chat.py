@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from bot.demo import DEMO_UNIT
 from common import clock
+from common.errors import ReportLocked
 from db.models import AuditEvent, Draft, Finding, Report
 from db.repo import channel_state, people, reports
-from db.repo.reports import ReportLocked
 from figures.periods import current_period, previous_period
 
 pytestmark = pytest.mark.two_dates

@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 
+from common.errors import ReportLocked
 from db import migrate
 from db.models import Officer, Unit
 from db.repo import channel_state, reports
@@ -47,7 +48,7 @@ def test_approved_report_is_locked(store):
         r.status = "approved"
     with store.session() as s:
         r = _report(s)
-        with pytest.raises(reports.ReportLocked):
+        with pytest.raises(ReportLocked):
             reports.set_figure(s, r, "cccd.thu_nhan", 61)
     with store.session() as s:
         assert reports.figures_of(s, _report(s).id)[0].value == 60

@@ -35,3 +35,18 @@ def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path):
         assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert c.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     eng.dispose()
+
+
+def test_models_and_migrations_agree(db_url):
+    """What the migrations build is what db/models.py declares (tables, columns, types, nullability, indexes)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from db.models import Base
+
+    migrate.upgrade(db_url)
+    eng = make_engine(db_url)
+    with eng.connect() as c:
+        diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}), Base.metadata)
+    eng.dispose()
+    assert diff == []

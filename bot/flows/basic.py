@@ -8,8 +8,7 @@ from bot.texts import HELP
 from common import clock
 from db.models import Officer, Unit
 from db.repo import people
-
-ROLE_NAMES = {"reporter": "cán bộ báo cáo", "approver": "lãnh đạo duyệt", "admin": "quản trị"}
+from knowledge.vocabulary import role_name
 
 
 @router.command("start", public=True)
@@ -22,7 +21,7 @@ def start(ctx: Ctx) -> None:
         ctx.say("Xin chào! Đây là Trợ lý báo cáo Đề án 06. Tài khoản này chưa thuộc đơn vị nào; "
                 "vui lòng nhập mã mời do quản trị viên cấp: /start MÃ_MỜI")
         return
-    roles = ", ".join(ROLE_NAMES[r] for r in sorted(ctx.roles()))
+    roles = ", ".join(role_name(r) for r in sorted(ctx.roles()))
     ctx.say(f"Xin chào {ctx.officer.display_name}! Anh/chị đang làm việc với {ctx.unit.name} ({roles}).\n"
             "Gõ /baocao để nhập số liệu kỳ này, /help để xem hướng dẫn.")
 
@@ -49,7 +48,7 @@ def _join(ctx: Ctx, code: str) -> None:
     inv.used_by, inv.used_at = officer.id, now
     ctx.update_data(unit_id=unit.id)
     ctx.say(f"Chào mừng {officer.display_name}! Anh/chị đã tham gia {unit.name} với vai trò "
-            f"{ROLE_NAMES[inv.role]}. Gõ /help để xem hướng dẫn.")
+            f"{role_name(inv.role)}. Gõ /help để xem hướng dẫn.")
 
 
 @router.command("help", "trogiup", public=True)

@@ -8,24 +8,28 @@ check:ok:<id>            confirm a warning
 """
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from bot.current_report import active_report
 from bot.engine import Ctx, router
 from bot.messages import Button
-from common import clock
 from common.errors import InvalidInput
 from common.vnnum import fmt_num, fmt_pct
 from db.models import Finding as FindingRow
 from db.models import Report
-from db.repo import findings as findings_repo
 from db.repo import reports
-from figures.checks import ERROR, check_report
-from figures.history_rules import COMPLETENESS_RULES
-from figures.report_data import history_of, period_figures, weeks_within
+from figures.checks import ERROR
 from figures.vnnumbers import to_number
 from knowledge.catalogue import load_catalogue
+from reporting.figures import correct_field
+from reporting.findings import (
+    CONFIRMED,
+    KEPT,
+    display_order,
+    is_absence,
+    kept_findings,
+    open_findings,
+    resolve,
+    run_checks,
+)
 
 FLOW = "check"
 RESUME = "check_resume"  # [flow, step] interrupted by a fix or a reason
@@ -35,69 +39,10 @@ MAX_LISTED = 12  # absent indicators named in one message (a phone screen)
 FIELD_NAMES = {"rate": "Tỷ lệ", "value": "Số đã thực hiện", "denominator": "Tổng số cần thực hiện"}
 
 
-# --- engine + findings table (no chat) -----------------------------------------------------------
-
-def run_checks(s: Session, report: Report, *, complete: bool = True) -> list[FindingRow]:
-    """Re-run the engine on the stored report and sync the findings table; returns the newly raised rows.
-
-    A finding is identified by its fingerprint (rule, indicators, numbers): a resolved one is not raised
-    again for the same numbers; an open one the engine no longer raises becomes "fixed". With
-    complete=False (figures still arriving) rules about absent figures are not run: their findings stay open
-    until the figure is given.
-    """
-    unit = report.unit
-    current = period_figures(s, report)
-    found = check_report(current, history_of(s, report), weeks=weeks_within(s, report),
-                         profile={"population": unit.population, "population_14plus": unit.population_14plus},
-                         complete=complete)
-    rows = {r.fingerprint: r for r in s.scalars(select(FindingRow).where(FindingRow.report_id == report.id))}
-    raised, new = set(), []
-    for f in found:
-        raised.add(f.fingerprint)
-        row = rows.get(f.fingerprint)
-        if row is None:
-            row = FindingRow(report_id=report.id, fingerprint=f.fingerprint, rule=f.rule, severity=f.severity,
-                             indicators=list(f.indicators), message=f.message, suggestion=f.suggestion,
-                             status="open")
-            s.add(row)
-            new.append(row)
-        elif row.status == "fixed":  # the same numbers are back
-            row.status, row.resolved_at = "open", None
-            new.append(row)
-    now, given = clock.now(), {f.indicator for f in current.figures}
-    for fp, row in rows.items():
-        if row.status != "open" or fp in raised:
-            continue
-        if complete or row.rule not in COMPLETENESS_RULES or set(row.indicators) <= given:
-            row.status, row.resolved_at = "fixed", now
-    s.flush()
-    return new
-
-
-def open_findings(s: Session, report: Report) -> list[FindingRow]:
-    """Open findings in the order they are shown: errors, other warnings, then absent figures."""
-    return sorted(findings_repo.with_status(s, report.id, "open"), key=_order)
-
-
-def _order(row: FindingRow) -> tuple[bool, bool]:
-    return row.severity != ERROR, row.rule in COMPLETENESS_RULES
-
-
 def _points(rows: list[FindingRow]) -> int:
     """How many points the officer sees: absent figures count as one."""
-    single = sum(r.rule not in COMPLETENESS_RULES for r in rows)
+    single = sum(not is_absence(r) for r in rows)
     return single + (single < len(rows))
-
-
-def open_errors(s: Session, report: Report) -> list[FindingRow]:
-    """Errors still open after a fresh, complete check: while any remain, the report cannot be submitted."""
-    run_checks(s, report, complete=True)
-    return [r for r in open_findings(s, report) if r.severity == ERROR]
-
-
-def kept_findings(s: Session, report: Report) -> list[FindingRow]:
-    """Findings the officer kept with a reason (resolution_note), e.g. for the draft's explanations."""
-    return findings_repo.with_status(s, report.id, "kept")
 
 
 # --- in the conversation -------------------------------------------------------------------------
@@ -106,7 +51,7 @@ def after_figures_changed(ctx: Ctx, report: Report) -> None:
     """Called right after figures are stored: re-check and show the first newly raised finding, if any."""
     new = run_checks(ctx.s, report, complete=False)
     if new:
-        _show(ctx, sorted(new, key=_order)[0], open_findings(ctx.s, report))
+        _show(ctx, sorted(new, key=display_order)[0], open_findings(ctx.s, report))
 
 
 @router.command("kiemtra")
@@ -120,7 +65,7 @@ def check_command(ctx: Ctx) -> None:
         note = f" ({kept} điểm đã giữ nguyên có ghi lý do)" if kept else ""
         ctx.say(f"Báo cáo {label}: không có điểm nào cần kiểm tra lại{note}.")
         return
-    single = [r for r in rows if r.rule not in COMPLETENESS_RULES]
+    single = [r for r in rows if not is_absence(r)]
     lines = [f"{i}. {'Lỗi' if r.severity == ERROR else 'Lưu ý'}: {r.message}" for i, r in enumerate(single, 1)]
     absent = len(rows) - len(single)
     if absent:
@@ -130,8 +75,8 @@ def check_command(ctx: Ctx) -> None:
 
 
 def _show(ctx: Ctx, row: FindingRow, open_rows: list[FindingRow]) -> None:
-    if row.rule in COMPLETENESS_RULES:
-        return _show_absent(ctx, row.report_id, [r for r in open_rows if r.rule in COMPLETENESS_RULES])
+    if is_absence(row):
+        return _show_absent(ctx, row.report_id, [r for r in open_rows if is_absence(r)])
     others = _points(open_rows) - 1
     head = "❗ Số liệu chưa khớp" if row.severity == ERROR else "⚠️ Cần xem lại"
     more = f" (còn {others} điểm khác, gõ /kiemtra để xem)" if others > 0 else ""
@@ -162,9 +107,9 @@ def confirm_absent_button(ctx: Ctx) -> None:
     report = reports.report_for_unit(ctx.s, int(_button_args(ctx)[0]), unit.id)
     if report is None:
         raise InvalidInput("Không tìm thấy báo cáo này. Gõ /kiemtra để xem lại.")
-    rows = [r for r in open_findings(ctx.s, report) if r.rule in COMPLETENESS_RULES]
+    rows = [r for r in open_findings(ctx.s, report) if is_absence(r)]
     for r in rows:
-        _resolve(ctx, r, "confirmed", "")
+        resolve(r, CONFIRMED, "", ctx.officer.id)
     ctx.say(f"Đã xác nhận {len(rows)} chỉ tiêu không có số liệu kỳ này.")
     _show_next(ctx, report)
 
@@ -283,7 +228,7 @@ def confirm_button(ctx: Ctx) -> None:
                 buttons=[Button("Sửa", f"check:fix:{row.id}"),
                          Button("Giữ nguyên và ghi lý do", f"check:keep:{row.id}")])
         return
-    _resolve(ctx, row, "confirmed", "")
+    resolve(row, CONFIRMED, "", ctx.officer.id)
     ctx.say("Đã xác nhận số liệu.")
     _show_next(ctx, report)
 
@@ -303,7 +248,7 @@ def on_text(ctx: Ctx) -> bool:
             return True
         _leave(ctx)
         if row.status == "open":
-            _resolve(ctx, row, "kept", reason)
+            resolve(row, KEPT, reason, ctx.officer.id)
             ctx.say("Đã ghi lý do và giữ nguyên số liệu.")
         _show_next(ctx, report)
         return True
@@ -312,29 +257,18 @@ def on_text(ctx: Ctx) -> bool:
     if number is None:
         ctx.say("Vui lòng nhập một số (ví dụ: 59 hoặc 68,6), hoặc gõ /huy để thôi.")
         return True
-    _store(ctx, report, indicator, field, number)
+    correct_field(ctx.s, report, indicator, field, number, officer_id=ctx.officer.id, source=ctx.incoming.source,
+                  source_text=ctx.text)
     _leave(ctx)
     ind = load_catalogue().get(indicator)
     shown = fmt_pct(number, 2) if field == "rate" else fmt_num(number, 2)
     ctx.say(f"Đã sửa {ind.name if ind else indicator}: {shown}.")
     new = run_checks(ctx.s, report, complete=False)
     if new:
-        _show(ctx, sorted(new, key=_order)[0], open_findings(ctx.s, report))
+        _show(ctx, sorted(new, key=display_order)[0], open_findings(ctx.s, report))
     else:
         _show_next(ctx, report)
     return True
-
-
-def _store(ctx: Ctx, report: Report, indicator: str, field: str, number: float) -> None:
-    fig = next((f for f in reports.figures_of(ctx.s, report.id) if f.indicator == indicator), None)
-    vals = {"value": fig.value if fig else None, "denominator": fig.denominator if fig else None,
-            "rate": fig.stated_rate if fig else None}
-    vals[field] = number
-    if vals["value"] is None:
-        raise InvalidInput("Chưa có số đã thực hiện cho chỉ tiêu này; vui lòng nhập số liệu trước.")
-    reports.set_figure(ctx.s, report, indicator, vals["value"], denominator=vals["denominator"],
-                       stated_rate=vals["rate"], officer_id=ctx.officer.id, source=ctx.incoming.source,
-                       source_text=ctx.text)
 
 
 def _enter(ctx: Ctx, step: str, **data) -> None:
@@ -351,11 +285,6 @@ def _leave(ctx: Ctx) -> None:
         ctx.clear_flow()
         return
     ctx.state.flow, ctx.state.step, ctx.state.data = flow, step, data
-
-
-def _resolve(ctx: Ctx, row: FindingRow, status: str, note: str) -> None:
-    row.status, row.resolution_note = status, note
-    row.resolved_by, row.resolved_at = ctx.officer.id, clock.now()
 
 
 def parse_number(text: str, *, percent: bool = False) -> float | None:

@@ -17,21 +17,21 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.current_report import active_report, today
+from bot.current_report import active_report
 from bot.engine import Ctx, parse_command, router
-from bot.flows.checks import open_errors, open_findings, run_checks
 from bot.messages import Button
-from common import clock
-from common.errors import OfficerError
+from common.errors import InvalidInput, OfficerError, TransitionRefused
 from common.vntext import fold
-from db.models import AuditEvent, Identity, Officer, Report
-from db.repo import people, reports
+from db.models import Identity, Officer, Report, ReportStatus
+from db.repo import reports
 from drafting.from_db import draft_input
 from drafting.inputs import NARRATIVE_KEYS
 from drafting.sections import build_body, find_slot
-from drafting.versions import latest, new_version, versions
-from figures.history_rules import COMPLETENESS_RULES
+from drafting.versions import new_version, versions
 from knowledge.catalogue import load_catalogue
+from knowledge.vocabulary import status_name
+from reporting import content, lifecycle
+from reporting.findings import is_absence, open_findings, run_checks
 
 FLOW, RETURN_FLOW = "duthao", "tralai"
 WRITERS = ("reporter", "admin")
@@ -41,7 +41,6 @@ ASKED = {
     "nhiem_vu": "Nhiệm vụ trọng tâm kỳ tới",
     "kien_nghi": "Kiến nghị, đề xuất",
 }
-STATUS_NAMES = {"draft": "đang soạn", "submitted": "đang chờ duyệt", "approved": "đã duyệt", "returned": "bị trả lại"}
 MAX_FINDINGS_SHOWN = 5
 _MAKE_DRAFT = re.compile(r"^(lam|tao|xuat|gui)( ban| cho toi| giup toi)? du thao( bao cao)?$")
 _EDIT = re.compile(r"^(sua|viet lai|thay) (noi dung )?(?P<ref>.+)$")
@@ -57,23 +56,15 @@ def _label(report: Report) -> str:
     return f"{report.period.label} của {report.unit.name}"
 
 
-def _ensure_changeable(report: Report) -> None:
-    if report.status == "approved":
-        raise OfficerError("Báo cáo đã được duyệt nên không sửa được. Lãnh đạo có thể mở lại bằng /molai <lý do>.")
-    if report.status == "submitted":
-        raise OfficerError("Báo cáo đang chờ lãnh đạo duyệt nên chưa sửa được. "
-                           "Nếu cần sửa, đề nghị lãnh đạo trả lại (/tralai).")
-
-
-def _set_narrative(report: Report, key: str, text: str) -> None:
+def _set_narrative(ctx: Ctx, report: Report, key: str, text: str, *, append: bool = False) -> None:
     """Store the officer's text for a part; a wrong document citation is refused with what to correct."""
-    from retrieval.citecheck import check_citations
+    from retrieval.citecheck import check_citations  # loads the library on first use
 
     wrong = [c for c in check_citations(text) if c.status == "mismatch"]
     if wrong:
-        raise OfficerError("Trích dẫn văn bản chưa đúng:\n" + "\n".join(f"- {p}" for c in wrong for p in c.problems)
+        raise InvalidInput("Trích dẫn văn bản chưa đúng:\n" + "\n".join(f"- {p}" for c in wrong for p in c.problems)
                            + "\nAnh/chị sửa lại rồi gửi lại nội dung.")
-    report.narrative = {**(report.narrative or {}), key: text.strip()}  # reassign: JSON column is dirty
+    content.set_narrative(ctx.s, report, key, text, append=append)
 
 
 def _previous_text(ctx: Ctx, report: Report, key: str) -> str:
@@ -91,19 +82,8 @@ def _chat_of(ctx: Ctx, officer_id: int) -> str | None:
                                                           Identity.channel == ctx.incoming.channel))
 
 
-def _audit(ctx: Ctx, report: Report, action: str, detail: str = "") -> None:
-    ctx.s.add(AuditEvent(officer_id=ctx.officer.id, unit_id=report.unit_id, report_id=report.id, action=action,
-                         detail=detail))
-
-
-def _submitter(ctx: Ctx, report: Report) -> int | None:
-    return ctx.s.scalar(select(AuditEvent.officer_id).where(AuditEvent.report_id == report.id,
-                                                            AuditEvent.action == "report.submit")
-                        .order_by(AuditEvent.id.desc()).limit(1))
-
-
 def _notify_submitter(ctx: Ctx, report: Report, text: str) -> None:
-    officer_id = _submitter(ctx, report)
+    officer_id = lifecycle.submitter(ctx.s, report)
     chat = _chat_of(ctx, officer_id) if officer_id else None
     if chat is not None and officer_id != ctx.officer.id:
         ctx.say(text, to_chat=chat)
@@ -194,7 +174,7 @@ def narrative_answer(ctx: Ctx) -> bool:
         ctx.clear_flow()
         return False
     report = active_report(ctx, *WRITERS, create=False)
-    _ensure_changeable(report)
+    reports.ensure_editable(report)
     typed = fold(ctx.text).strip(" .!")
     if typed in _TYPED_SKIP:  # the button's words typed, e.g. on a chat without buttons: never stored as text
         text = ""
@@ -202,7 +182,7 @@ def narrative_answer(ctx: Ctx) -> bool:
         text = _previous_text(ctx, report, key)
     else:
         text = ctx.text
-    _set_narrative(report, key, text)
+    _set_narrative(ctx, report, key, text)
     _after_answer(ctx, report)
     return True
 
@@ -218,15 +198,15 @@ def narrative_button(ctx: Ctx) -> None:
         ctx.say("Nút này đã hết hiệu lực. Gõ /duthao để làm dự thảo.")
         return
     report = active_report(ctx, *WRITERS, create=False)
-    _ensure_changeable(report)
-    _set_narrative(report, key, _previous_text(ctx, report, key) if action == "reuse" else "")
+    reports.ensure_editable(report)
+    _set_narrative(ctx, report, key, _previous_text(ctx, report, key) if action == "reuse" else "")
     _after_answer(ctx, report)
 
 
 def deliver(ctx: Ctx, report: Report, note: str) -> None:
     """Render a new version and send it with its summary, render warnings and the open findings."""
     run_checks(ctx.s, report, complete=True)
-    draft, result = new_version(ctx.s, report, ctx.settings.drafts_dir, today(ctx),
+    draft, result = new_version(ctx.s, report, ctx.settings.drafts_dir, ctx.today(),
                                 created_by=ctx.officer.id, note=note)
     lines = [f"Dự thảo phiên bản {draft.version}. {result.summary[0]}", *result.summary[1:]]
     lines += _findings_lines(open_findings(ctx.s, report))
@@ -237,7 +217,7 @@ def deliver(ctx: Ctx, report: Report, note: str) -> None:
 
 def _findings_lines(findings: list) -> list[str]:
     """Open findings, one line each; absent figures are counted on one line as /kiemtra does."""
-    single = [f for f in findings if f.rule not in COMPLETENESS_RULES]
+    single = [f for f in findings if not is_absence(f)]
     absent = len(findings) - len(single)
     if not findings:
         return []
@@ -252,17 +232,16 @@ def _findings_lines(findings: list) -> list[str]:
 
 # --- editing --------------------------------------------------------------------------------------
 
-def _edit_part(ctx: Ctx, ref: str, content: str, replace: bool) -> None:
+def _edit_part(ctx: Ctx, ref: str, text: str, replace: bool) -> None:
     report = active_report(ctx, *WRITERS, create=False)
-    _ensure_changeable(report)
+    reports.ensure_editable(report)
     cat = load_catalogue()
-    shown = build_body(draft_input(ctx.s, report, today(ctx)), cat).slots
+    shown = build_body(draft_input(ctx.s, report, ctx.today()), cat).slots
     slot = find_slot(cat, report.period, shown, ref)
     if slot is None:
         parts = "; ".join(f"{s.number}. {s.title}" for s in shown)
         raise OfficerError(f"Không tìm thấy mục «{ref}». Các mục trong dự thảo: {parts}.")
-    old = (report.narrative or {}).get(slot.key, "").strip()
-    _set_narrative(report, slot.key, content if replace or not old else f"{old}\n{content}")
+    _set_narrative(ctx, report, slot.key, text, append=not replace)
     name = f"mục {slot.number}" if slot.number else f"mục «{slot.title}»"
     if slot.key not in NARRATIVE_KEYS:
         ctx.say("Số liệu trong mục này lấy từ số liệu đã nhập; muốn sửa số, anh/chị gửi lại số liệu đúng.")
@@ -272,20 +251,18 @@ def _edit_part(ctx: Ctx, ref: str, content: str, replace: bool) -> None:
 _REQUEST_HEADS = {"van ban yeu cau", "yeu cau bao cao", "can cu"}
 
 
-def _set_request(ctx: Ctx, content: str) -> None:
+def _set_request(ctx: Ctx, request: str) -> None:
     """The request the report answers; the draft opens with "Thực hiện <it>"."""
     report = active_report(ctx, *WRITERS, create=False)
-    _ensure_changeable(report)
-    content = re.sub(r"^thực hiện\s+", "", content, flags=re.IGNORECASE)
-    report.request = content
-    ctx.say(f"Đã ghi văn bản yêu cầu báo cáo. Câu mở đầu của dự thảo: «Thực hiện {content.rstrip('.;')}». "
+    request = re.sub(r"^thực hiện\s+", "", request, flags=re.IGNORECASE)
+    content.set_request(ctx.s, report, request)
+    ctx.say(f"Đã ghi văn bản yêu cầu báo cáo. Câu mở đầu của dự thảo: «Thực hiện {request.rstrip('.;')}». "
             "Gõ /duthao để tạo lại dự thảo.")
 
 
 def _toggle_appendix(ctx: Ctx, on: bool) -> None:
     report = active_report(ctx, *WRITERS, create=False)
-    _ensure_changeable(report)
-    report.options = {**(report.options or {}), "appendix": on}
+    content.set_option(ctx.s, report, "appendix", on)
     deliver(ctx, report, "thêm phụ lục" if on else "bỏ phụ lục")
 
 
@@ -306,7 +283,7 @@ def versions_command(ctx: Ctx) -> None:
     tz = ZoneInfo(ctx.settings.timezone)
     names = {o.id: o.display_name for o in ctx.s.scalars(select(Officer).where(
         Officer.id.in_({r.created_by for r in rows if r.created_by})))}
-    lines = [f"Các phiên bản dự thảo báo cáo {_label(report)} ({STATUS_NAMES.get(report.status, report.status)}):"]
+    lines = [f"Các phiên bản dự thảo báo cáo {_label(report)} ({status_name(report.status)}):"]
     for r in rows:
         at = r.created_at.replace(tzinfo=r.created_at.tzinfo or UTC).astimezone(tz)
         lines.append(f"v{r.version} — {at:%d/%m %H:%M} — {r.note}" + (f" ({names[r.created_by]})"
@@ -320,27 +297,10 @@ def versions_command(ctx: Ctx) -> None:
 @router.command("trinh")
 def submit_command(ctx: Ctx) -> None:
     report = active_report(ctx, *WRITERS, create=False)
-    if report.status == "submitted":
-        raise OfficerError("Báo cáo đã được trình và đang chờ lãnh đạo duyệt.")
-    if report.status == "approved":
-        raise OfficerError("Báo cáo đã được duyệt.")
-    if not report.figures:
-        raise OfficerError("Báo cáo chưa có số liệu nào nên chưa trình được.")
-    errors = open_errors(ctx.s, report)
-    if errors:
-        listed = "\n".join(f"- {e.message}" for e in errors[:MAX_FINDINGS_SHOWN])
-        ctx.say(f"Chưa trình được: báo cáo còn {len(errors)} lỗi cần sửa hoặc giữ nguyên kèm lý do:\n{listed}\n"
-                "Gõ /kiemtra để xử lý.")
-        return
-    approvers = people.approvers_of(ctx.s, report.unit_id)
-    if not approvers:
-        raise OfficerError("Đơn vị chưa có lãnh đạo duyệt báo cáo. Vui lòng liên hệ quản trị viên.")
-    draft, result = new_version(ctx.s, report, ctx.settings.drafts_dir, today(ctx), created_by=ctx.officer.id,
-                                note="bản trình duyệt")
-    report.status, report.submitted_at = "submitted", clock.now()
-    _audit(ctx, report, "report.submit", f"v{draft.version}")
+    sub = lifecycle.submit(ctx.s, report, ctx.officer.id, ctx.settings.drafts_dir, ctx.today())
+    draft, result = sub.draft, sub.rendered
     reached, unreached = [], []
-    for a in approvers:
+    for a in sub.approvers:
         chat = _chat_of(ctx, a.id)
         if chat is None:
             unreached.append(a.display_name)
@@ -348,7 +308,8 @@ def submit_command(ctx: Ctx) -> None:
         reached.append(a.display_name)
         ctx.say(f"{ctx.officer.display_name} trình báo cáo {_label(report)} (dự thảo phiên bản {draft.version}).\n"
                 + "\n".join(result.summary) + "\nGõ /duyet để duyệt, hoặc /tralai <lý do> để trả lại.",
-                buttons=[Button("Duyệt", f"review:ok:{report.id}"), Button("Trả lại", f"review:back:{report.id}")],
+                buttons=[Button("Duyệt", f"review:ok:{report.id}:{draft.version}"),
+                         Button("Trả lại", f"review:back:{report.id}")],
                 files=[result.path], photos=[result.chart] if result.chart else [], to_chat=chat)
     text = f"Đã trình báo cáo {_label(report)} (phiên bản {draft.version})"
     text += f" tới {', '.join(reached)}." if reached else "."
@@ -359,7 +320,8 @@ def submit_command(ctx: Ctx) -> None:
 
 def _pending(ctx: Ctx) -> list[Report]:
     unit = ctx.require_role("approver")
-    return list(ctx.s.scalars(select(Report).where(Report.unit_id == unit.id, Report.status == "submitted")
+    return list(ctx.s.scalars(select(Report).where(Report.unit_id == unit.id,
+                                                   Report.status == ReportStatus.SUBMITTED)
                               .order_by(Report.submitted_at)))
 
 
@@ -379,7 +341,7 @@ def _pick(ctx: Ctx, action: str, verb: str) -> Report | None:
 def _pending_by_id(ctx: Ctx, report_id: str) -> Report:
     report = next((r for r in _pending(ctx) if str(r.id) == report_id), None)
     if report is None:
-        raise OfficerError("Báo cáo này không còn chờ duyệt.")
+        raise TransitionRefused("Báo cáo này không còn chờ duyệt.")
     return report
 
 
@@ -405,10 +367,11 @@ def return_command(ctx: Ctx) -> None:
 
 @router.button("review:")
 def review_button(ctx: Ctx) -> None:
-    _, action, rid = (ctx.incoming.payload.split(":") + ["", ""])[:3]
+    """review:ok:<report>[:<version>] approves the version the button came with; review:back:<report>."""
+    _, action, rid, version = (ctx.incoming.payload.split(":") + ["", "", ""])[:4]
     report = _pending_by_id(ctx, rid)
     if action == "ok":
-        _approve(ctx, report)
+        _approve(ctx, report, int(version) if version.isdigit() else None)
     else:
         ctx.set_flow(RETURN_FLOW, rid)
         ctx.say(f"Anh/chị cho biết lý do trả lại báo cáo {_label(report)}:")
@@ -422,10 +385,8 @@ def return_reason(ctx: Ctx) -> bool:
     return True
 
 
-def _approve(ctx: Ctx, report: Report) -> None:
-    report.status, report.approved_at, report.approved_by = "approved", clock.now(), ctx.officer.id
-    shown = latest(ctx.s, report.id)
-    _audit(ctx, report, "report.approve", f"v{shown.version}" if shown else "")
+def _approve(ctx: Ctx, report: Report, version: int | None = None) -> None:
+    lifecycle.approve(ctx.s, report, ctx.officer.id, version)
     ctx.update_data(unit_id=report.unit_id, report_id=report.id)
     ctx.say(f"Đã duyệt báo cáo {_label(report)}. Số liệu của báo cáo đã được khóa; "
             "nếu cần sửa, gõ /molai <lý do>.")
@@ -433,10 +394,7 @@ def _approve(ctx: Ctx, report: Report) -> None:
 
 
 def _return(ctx: Ctx, report: Report, reason: str) -> None:
-    if not reason:
-        raise OfficerError("Vui lòng ghi lý do trả lại.")
-    report.status = "returned"
-    _audit(ctx, report, "report.return", reason)
+    lifecycle.return_(ctx.s, report, ctx.officer.id, reason)
     ctx.say(f"Đã trả lại báo cáo {_label(report)} kèm ý kiến: {reason}")
     _notify_submitter(ctx, report, f"Lãnh đạo {ctx.officer.display_name} trả lại báo cáo {_label(report)}: "
                                    f"{reason}\nAnh/chị sửa rồi gõ /trinh để trình lại.")
@@ -445,13 +403,8 @@ def _return(ctx: Ctx, report: Report, reason: str) -> None:
 @router.command("molai")
 def reopen_command(ctx: Ctx) -> None:
     report = active_report(ctx, "approver", "admin", create=False)
-    if report.status != "approved":
-        raise OfficerError(f"Báo cáo {_label(report)} chưa được duyệt nên không cần mở lại.")
     reason = _arg(ctx)
-    if not reason:
-        raise OfficerError("Vui lòng ghi lý do mở lại, ví dụ: /molai cần bổ sung số liệu định danh.")
-    report.status, report.approved_at, report.approved_by = "returned", None, None
-    _audit(ctx, report, "report.reopen", reason)
+    lifecycle.reopen(ctx.s, report, ctx.officer.id, reason)
     ctx.say(f"Đã mở lại báo cáo {_label(report)} (lý do: {reason}). Cán bộ có thể sửa và trình lại.")
     _notify_submitter(ctx, report, f"Lãnh đạo {ctx.officer.display_name} đã mở lại báo cáo {_label(report)} "
                                    f"để sửa: {reason}")

@@ -20,13 +20,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.current_report import active_report, open_report, today, unit_calendar
+from bot.current_report import active_report, open_report, this_week
 from bot.engine import Ctx, parse_command, router
-from bot.figure_view import STATUS_NAMES, figure_line, indicator_label, progress_text, value_text
+from bot.figure_view import figure_line, indicator_label, progress_text
 from bot.flows.checks import after_figures_changed
 from bot.messages import Button
 from common.errors import InvalidInput
-from common.vnnum import fmt_num
 from common.vntext import fold
 from db.models import Report, Unit
 from db.repo import reports
@@ -34,6 +33,9 @@ from figures.parse import ParseContext, ParsedFigure, ParseResult, parse_correct
 from figures.periods import KIND_NAMES, Calendar, PeriodSpec, current_period
 from figures.types import FigureInput
 from knowledge.catalogue import Catalogue, Indicator, Section, load_catalogue
+from knowledge.vocabulary import status_name
+from reporting import periods
+from reporting.figures import previous_level, record_figures, value_text, values_of
 
 FLOW = "intake"
 WRITERS = ("reporter",)
@@ -64,29 +66,22 @@ def _on_calendar(spec: PeriodSpec, cal: Calendar) -> PeriodSpec:
 def _context(ctx: Ctx, target: str | None = None) -> ParseContext:
     """Relative periods ('tuần trước') follow the unit's calendar: a week may start on Thursday."""
     unit = ctx.unit
-    return ParseContext(last_indicator=target, today=today(ctx),
-                        calendar=unit_calendar(unit) if unit else Calendar())
+    return ParseContext(last_indicator=target, today=ctx.today(),
+                        calendar=periods.unit_calendar(unit) if unit else Calendar())
 
 
 def resolve_period(ctx: Ctx, unit: Unit, text: str) -> PeriodSpec | None:
     """The period named by `text` alone ('tuần trước', 'tháng 02/2024'), or None."""
-    cal = unit_calendar(unit)
+    cal = periods.unit_calendar(unit)
     key = fold(text).strip(" .!,:")
     if not key:
         return None
     if key in _BARE_KINDS:
-        return current_period(_BARE_KINDS[key], today(ctx), cal)
+        return current_period(_BARE_KINDS[key], ctx.today(), cal)
     res = parse_message(text, load_catalogue(), context=_context(ctx))
     if res.period is None or res.figures:
         return None
     return _on_calendar(res.period, cal)
-
-
-def _existing_report(ctx: Ctx, unit: Unit, spec: PeriodSpec) -> Report | None:
-    for r in reports.reports_within(ctx.s, unit.id, spec.kind, spec.start, spec.end):
-        if r.period.start == spec.start and r.period.end == spec.end:
-            return r
-    return None
 
 
 def _state_report(ctx: Ctx, unit: Unit) -> Report | None:
@@ -128,7 +123,7 @@ def _open(ctx: Ctx, period_text: str) -> None:
         # otherwise propose this week's
         report = _state_report(ctx, unit)
         if report is None or report.status == "approved":
-            report = open_report(ctx, unit, current_period("tuan", today(ctx), unit_calendar(unit)))
+            report = open_report(ctx, unit, this_week(ctx, unit))
     label = report.period.label
     if report.status == "approved":
         ctx.clear_flow()
@@ -136,15 +131,15 @@ def _open(ctx: Ctx, period_text: str) -> None:
                 f"Gõ /tiendo để xem số liệu. {OTHER_PERIODS_HINT}")
         return
     cat = load_catalogue()
-    have = _figures(ctx, report)
+    have = values_of(ctx.s, report)
     template = cat.template(report.period.kind)
     done = sum(1 for i in template if i in have)
     intro = f"Báo cáo {label} — {unit.name}"
     intro += f" (tiếp tục: đã có {done}/{len(template)} chỉ tiêu theo mẫu).\n" if have else ".\n"
     intro += ("Anh/chị gửi số liệu như khi nói chuyện, nhiều số trong một tin cũng được, ví dụ: "
               "\"cấp CCCD 60, mới 33, đổi 11, lại 16\". " + OTHER_PERIODS_HINT)
-    this_week = current_period("tuan", today(ctx), unit_calendar(unit))
-    if (report.period.kind, report.period.start) != (this_week.kind, this_week.start):
+    week = this_week(ctx, unit)
+    if (report.period.kind, report.period.start) != (week.kind, week.start):
         intro += " Báo cáo tuần này: /baocao tuần này."
     intro += "\n\n"
     ctx.set_flow(FLOW, "ask", asked=[], skipped=[], last=[])
@@ -152,10 +147,6 @@ def _open(ctx: Ctx, period_text: str) -> None:
 
 
 # --- asking for what is missing ---------------------------------------------------------------------
-
-def _figures(ctx: Ctx, report: Report) -> dict[str, tuple[float, float | None, float | None]]:
-    return {f.indicator: (f.value, f.denominator, f.stated_rate) for f in reports.figures_of(ctx.s, report.id)}
-
 
 GROUP_SIZE = 4  # a phone screen's worth; a service's indicators are never split across questions
 
@@ -189,7 +180,7 @@ def _example(ind: Indicator) -> str | None:
 
 def _ask_next(ctx: Ctx, report: Report, intro: str = "") -> None:
     cat = load_catalogue()
-    have = set(_figures(ctx, report))
+    have = set(values_of(ctx.s, report))
     skipped = set((ctx.state.data or {}).get("skipped") or [])
     section, group = _next_group(cat, report, have, skipped)
     if section is None:
@@ -234,51 +225,20 @@ def _parse(ctx: Ctx, target: str | None) -> tuple[list[ParsedFigure], ParseResul
     return (correction or res.figures), res
 
 
-def _problem(ind: Indicator | None, f: FigureInput) -> str | None:
-    """Why a figure cannot be stored as it is, in words for the officer."""
-    if ind is None:
-        return f"«{f.indicator}»: không rõ chỉ tiêu."
-    name = ind.name
-    if f.value < 0 or (f.denominator is not None and f.denominator < 0):
-        return f"«{name}»: số liệu không được âm."
-    if ind.unit == "%":
-        return f"«{name}»: tỷ lệ phải từ 0 đến 100%." if f.value > 100 else None
-    for v in (f.value, f.denominator):
-        if v is not None and not float(v).is_integer():
-            return f"«{name}» được đếm bằng {ind.unit} nên phải là số nguyên (anh/chị gõ {fmt_num(v, 2)})."
-    return None
-
-
 def _store(ctx: Ctx, report: Report, figs: list[FigureInput]) -> tuple[list[str], list[str], list[str]]:
     """Stores each figure as a revision. Returns (table lines, stored ids, problems)."""
     cat = load_catalogue()
-    before = _figures(ctx, report)
-    by_indicator: dict[str, list[FigureInput]] = {}
-    for f in figs:
-        by_indicator.setdefault(f.indicator, []).append(f)
-    lines, stored, problems = [], [], []
-    for ind_id, fs in by_indicator.items():
-        ind = cat.get(ind_id)
-        if len({(f.value, f.denominator, f.rate) for f in fs}) > 1:
-            shown = " và ".join(value_text(ind, f.value, f.denominator, f.rate) for f in fs)
-            problems.append(f"«{ind.name if ind else ind_id}» có hai số khác nhau ({shown}): chưa ghi.")
-            continue
-        f = fs[0]
-        problem = _problem(ind, f)
-        if problem:
-            problems.append(problem)
-            continue
-        _, changed = reports.set_figure(ctx.s, report, ind_id, f.value, denominator=f.denominator,
-                                        stated_rate=f.rate, officer_id=ctx.officer.id,
-                                        source=ctx.incoming.source, source_text=ctx.text)
+    rec = record_figures(ctx.s, report, figs, cat, officer_id=ctx.officer.id, source=ctx.incoming.source,
+                         source_text=ctx.text)
+    lines = []
+    for c in rec.changes:
         note = ""
-        if not changed:
+        if not c.changed:
             note = "(không đổi)"
-        elif ind_id in before:
-            note = f"(trước: {value_text(ind, *before[ind_id])})"
-        lines.append(figure_line(cat, ind_id, f.value, f.denominator, f.rate, note))
-        stored.append(ind_id)
-    return lines, stored, problems
+        elif c.old is not None:
+            note = f"(trước: {value_text(cat.get(c.indicator), *c.old)})"
+        lines.append(figure_line(cat, c.indicator, *c.new, note))
+    return lines, rec.stored, rec.problems
 
 
 def _report_for(ctx: Ctx, period: PeriodSpec | None) -> Report:
@@ -286,7 +246,7 @@ def _report_for(ctx: Ctx, period: PeriodSpec | None) -> Report:
     if period is None:
         return active_report(ctx, *WRITERS)
     unit = ctx.require_role(*WRITERS)
-    spec = _on_calendar(period, unit_calendar(unit))
+    spec = _on_calendar(period, periods.unit_calendar(unit))
     current = _state_report(ctx, unit)
     if current is not None and (current.period.kind, current.period.start, current.period.end) == (
             spec.kind, spec.start, spec.end):
@@ -413,7 +373,7 @@ def _store_nothing_happened(ctx: Ctx, report: Report, asked: list[str]) -> None:
     figs = []
     for ind_id in asked:
         ind = cat.get(ind_id)
-        value = _previous_level(ctx, report, ind_id) if ind.kind == "cumulative" else 0.0
+        value = previous_level(ctx.s, report, ind_id) if ind.kind == "cumulative" else 0.0
         figs.append(FigureInput(ind_id, value, 0.0 if ind.pair else None))
     lines, stored, problems = _store(ctx, report, figs)
     if any(cat.get(i).kind == "cumulative" for i in asked):
@@ -421,14 +381,6 @@ def _store_nothing_happened(ctx: Ctx, report: Report, asked: list[str]) -> None:
     ctx.update_data(last=stored)
     _ask_next(ctx, report, "\n".join(["Đã ghi (không phát sinh):", *lines, *problems]) + "\n\n")
     after_figures_changed(ctx, report)  # the officer hears at once that 33 + 11 + 15 ≠ 60
-
-
-def _previous_level(ctx: Ctx, report: Report, indicator: str) -> float:
-    for prior in reports.prior_reports(ctx.s, report.unit_id, report.period.kind, report.period.start):
-        for f in reports.figures_of(ctx.s, prior.id):
-            if f.indicator == indicator:
-                return f.value
-    return 0.0
 
 
 # --- progress ---------------------------------------------------------------------------------------
@@ -449,18 +401,18 @@ def _named_period(ctx: Ctx, unit: Unit, text: str, command: str) -> PeriodSpec:
 def _show_progress(ctx: Ctx, unit: Unit, arg: str) -> None:
     if arg:
         spec = _named_period(ctx, unit, arg, "tiendo")
-        report = _existing_report(ctx, unit, spec)
+        report = periods.existing_report(ctx.s, unit, spec)
     else:
-        spec = current_period("tuan", today(ctx), unit_calendar(unit))
-        report = _state_report(ctx, unit) or _existing_report(ctx, unit, spec)
+        spec = this_week(ctx, unit)
+        report = _state_report(ctx, unit) or periods.existing_report(ctx.s, unit, spec)
     if report is None:
         ctx.say(f"Chưa có báo cáo {spec.label} của {unit.name}. Gõ /baocao để bắt đầu nhập số liệu.")
         return
     cat = load_catalogue()
-    figs = _figures(ctx, report)
+    figs = values_of(ctx.s, report)
     data = ctx.state.data or {}
     skipped = set(data.get("skipped") or []) if data.get("report_id") == report.id else set()
-    title = f"Báo cáo {report.period.label} — {unit.name} ({STATUS_NAMES.get(report.status, report.status)})"
+    title = f"Báo cáo {report.period.label} — {unit.name} ({status_name(report.status)})"
     template = cat.template(report.period.kind)
     can_fill = "reporter" in ctx.roles() and report.status != "approved" and any(i not in figs for i in template)
     if can_fill:

@@ -9,12 +9,12 @@ second channel account (an officer's Telegram and Zalo) to the same officer.
 from __future__ import annotations
 
 from bot.engine import Ctx, router
-from bot.flows.basic import ROLE_NAMES
 from bot.messages import Button
 from common.errors import InvalidInput
 from common.vntext import fold
 from db.models import Officer
 from db.repo import access, people
+from knowledge.vocabulary import role_name
 
 _ROLE_WORDS = {
     "reporter": ("bao cao", "baocao", "can bo", "canbo", "reporter"),
@@ -38,7 +38,7 @@ def invite(ctx: Ctx) -> None:
     arg = ctx.text.strip().partition(" ")[2]
     if not arg:
         ctx.say("Tạo mã mời cho vai trò nào?",
-                buttons=[Button(ROLE_NAMES[r].capitalize(), f"onb:inv:{r}") for r in people.ROLES])
+                buttons=[Button(role_name(r).capitalize(), f"onb:inv:{r}") for r in people.ROLES])
         return
     role = parse_role(arg)
     if role is None:
@@ -58,7 +58,7 @@ def invite_button(ctx: Ctx) -> None:
 def _issue_invite(ctx: Ctx, unit, role: str) -> None:
     inv = people.create_invite(ctx.s, unit, role, ctx.officer.id)
     access.audit(ctx.s, "invite.create", ctx.officer.id, unit.id, f"{inv.code} {role}")
-    ctx.say(f"Mã mời {ROLE_NAMES[role]} của {unit.name}: {inv.code}\n"
+    ctx.say(f"Mã mời {role_name(role)} của {unit.name}: {inv.code}\n"
             f"Dùng một lần, hết hạn sau 7 ngày. Người được mời gõ cho trợ lý: /start {inv.code}")
 
 
@@ -69,7 +69,7 @@ def list_members(ctx: Ctx) -> None:
     lines = [f"Thành viên {unit.name}:"]
     buttons = []
     for i, m in enumerate(rows, 1):
-        roles = ", ".join(ROLE_NAMES[r] for r in m.roles)
+        roles = ", ".join(role_name(r) for r in m.roles)
         chans = ", ".join(_CHANNEL_NAMES.get(c, c) for c in m.channels)
         lines.append(f"{i}. {m.name} — {roles} ({chans})")
         if m.officer_id != ctx.officer.id:

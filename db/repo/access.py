@@ -23,8 +23,9 @@ class Member:
     channels: tuple[str, ...]
 
 
-def audit(s: Session, action: str, officer_id: int | None, unit_id: int | None, detail: str = "") -> None:
-    s.add(AuditEvent(officer_id=officer_id, unit_id=unit_id, action=action, detail=detail))
+def audit(s: Session, action: str, officer_id: int | None, unit_id: int | None, detail: str = "", *,
+          report_id: int | None = None) -> None:
+    s.add(AuditEvent(officer_id=officer_id, unit_id=unit_id, report_id=report_id, action=action, detail=detail))
 
 
 def create_unit(s: Session, code: str, name: str, level: str = "xa", parent_code: str | None = None) -> Unit:

@@ -1,0 +1,28 @@
+"""The words the bot uses for fixed values (report statuses, roles), from knowledge/vocabulary.yaml."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel
+
+VOCABULARY_PATH = Path(__file__).with_name("vocabulary.yaml")
+
+
+class Vocabulary(BaseModel):
+    report_status: dict[str, str]
+    roles: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    return Vocabulary.model_validate(yaml.safe_load(VOCABULARY_PATH.read_text(encoding="utf-8")))
+
+
+def status_name(status: str) -> str:
+    return vocabulary().report_status.get(status, status)
+
+
+def role_name(role: str) -> str:
+    return vocabulary().roles.get(role, role)
