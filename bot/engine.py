@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from bot.messages import BUTTON, FILE, IMAGE, STICKER, TEXT, VOICE, Button, Incoming, Reply
@@ -53,8 +54,18 @@ class Ctx:
         self.replies.append(Reply(text, list(buttons or []), list(files or []), list(photos or []), to_chat))
 
     # --- who is speaking, for which unit ---------------------------------------------------------
+    _access: tuple[int, list[Membership]] | None = field(default=None, init=False, repr=False)  # read once
+
     def memberships(self) -> list[Membership]:
-        return people.active_memberships(self.s, self.officer.id) if self.officer else []
+        if self.officer is None:
+            return []
+        if self._access is None or self._access[0] != self.officer.id:
+            self._access = (self.officer.id, people.active_memberships(self.s, self.officer.id))
+        return self._access[1]
+
+    def forget_access(self) -> None:
+        """After a grant or revocation in this update: read the memberships again."""
+        self._access = None
 
     @property
     def unit(self) -> Unit | None:
@@ -69,7 +80,7 @@ class Ctx:
 
     def roles(self) -> set[str]:
         u = self.unit
-        return people.roles_in_unit(self.s, self.officer.id, u.id) if (u and self.officer) else set()
+        return {m.role for m in self.memberships() if m.unit_id == u.id} if u else set()
 
     def require_role(self, *roles: str) -> Unit:
         """The officer's unit, if they hold one of `roles` there; otherwise a polite refusal."""
@@ -105,13 +116,16 @@ class Router:
     intents: list[tuple[int, Handler]] = field(default_factory=list)  # (priority, handler), low first
     files: list[Handler] = field(default_factory=list)
     public_commands: set[str] = field(default_factory=set)  # allowed before joining a unit
+    about: dict[str, str] = field(default_factory=dict)  # command -> one line of Vietnamese help, in menu order
 
-    def command(self, *names: str, public: bool = False):
+    def command(self, *names: str, about: str, public: bool = False):
+        """Register a command under `names` (the first is shown in /help and the Telegram menu)."""
         def deco(fn: Handler) -> Handler:
             for n in names:
                 self.commands[n] = fn
                 if public:
                     self.public_commands.add(n)
+            self.about[names[0]] = about
             return fn
         return deco
 
@@ -153,6 +167,17 @@ def parse_command(text: str) -> tuple[str, str] | None:
     return (name, rest.strip()) if name.isalnum() else None
 
 
+ATTEMPTS = 3  # an update whose transaction lost a race with another writer runs again, from scratch
+_RACE_SQLSTATES = {"40001", "40P01", "23505"}  # serialization failure, deadlock, duplicate key (PostgreSQL)
+
+
+def lost_a_race(e: DBAPIError) -> bool:
+    """A concurrent writer got there first; the same update will succeed when run again."""
+    if getattr(e.orig, "sqlstate", None) in _RACE_SQLSTATES:
+        return True
+    return "database is locked" in str(e.orig)  # SQLite, after its busy timeout
+
+
 class Engine:
     def __init__(self, db: Database, settings: Settings):
         self.db = db
@@ -164,33 +189,49 @@ class Engine:
 
     def handle(self, incoming: Incoming) -> list[Reply]:
         incoming.text = nfc(incoming.text or "")
-        try:
-            with self.db.session() as s:
-                if incoming.update_id is not None and not channel_state.claim_update(
-                        s, incoming.channel, str(incoming.update_id)):
-                    return []  # redelivered: acknowledged, ignored
-                ctx = Ctx(s, incoming, channel_state.load_state(s, incoming.channel, incoming.chat_id),
-                          people.officer_by_identity(s, incoming.channel, incoming.user_id), self.settings)
-                if ctx.officer is not None:
-                    ctx.state.officer_id = ctx.officer.id
-                try:
-                    with s.begin_nested():  # an officer error undoes the handler's writes, not the claim
-                        self._dispatch(ctx)
-                except OfficerError as e:
-                    ctx.replies.append(Reply(e.message_vi))
-                if self.persist_replies is not None:
-                    self.persist_replies(s, incoming, ctx.replies)
-                return ctx.replies
-        except Exception:
-            log.exception("update failed on %s chat %s", incoming.channel, incoming.chat_id)
-            sorry = [Reply("Xin lỗi, hệ thống gặp lỗi khi xử lý tin nhắn này. Số liệu đã lưu không bị ảnh hưởng; "
-                           "anh/chị vui lòng gửi lại sau ít phút.")]
-            with self.db.session() as s:
-                if incoming.update_id is not None:
-                    channel_state.claim_update(s, incoming.channel, str(incoming.update_id))
-                if self.persist_replies is not None:
-                    self.persist_replies(s, incoming, sorry)
-            return sorry
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return self._handle_once(incoming)
+            except DBAPIError as e:
+                if attempt < ATTEMPTS and lost_a_race(e):
+                    log.info("update on %s chat %s lost a race (%s); running it again", incoming.channel,
+                             incoming.chat_id, type(e.orig).__name__)
+                    continue
+                log.exception("update failed on %s chat %s", incoming.channel, incoming.chat_id)
+            except Exception:
+                log.exception("update failed on %s chat %s", incoming.channel, incoming.chat_id)
+            break
+        return self._apologise(incoming)
+
+    def _handle_once(self, incoming: Incoming) -> list[Reply]:
+        with self.db.session() as s:
+            if incoming.update_id is not None and not channel_state.claim_update(
+                    s, incoming.channel, str(incoming.update_id)):
+                return []  # redelivered: acknowledged, ignored
+            ctx = Ctx(s, incoming, channel_state.load_state(s, incoming.channel, incoming.chat_id),
+                      people.officer_by_identity(s, incoming.channel, incoming.user_id), self.settings)
+            if ctx.officer is not None:
+                ctx.state.officer_id = ctx.officer.id
+            try:
+                with s.begin_nested():  # an officer error undoes the handler's writes, not the claim
+                    self._dispatch(ctx)
+            except OfficerError as e:
+                ctx.replies.append(Reply(e.message_vi))
+            if self.persist_replies is not None:
+                self.persist_replies(s, incoming, ctx.replies)
+            return ctx.replies
+
+    def _apologise(self, incoming: Incoming) -> list[Reply]:
+        """Nothing of the update was kept; the officer is told, and the update is claimed so a redelivery does
+        not fail the same way again."""
+        sorry = [Reply("Xin lỗi, hệ thống gặp lỗi khi xử lý tin nhắn này. Số liệu đã lưu không bị ảnh hưởng; "
+                       "anh/chị vui lòng gửi lại sau ít phút.")]
+        with self.db.session() as s:
+            if incoming.update_id is not None:
+                channel_state.claim_update(s, incoming.channel, str(incoming.update_id))
+            if self.persist_replies is not None:
+                self.persist_replies(s, incoming, sorry)
+        return sorry
 
     def _dispatch(self, ctx: Ctx) -> None:
         inc = ctx.incoming

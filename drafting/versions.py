@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from common.vntext import fold
 from db.models import Draft, Report
+from db.repo import reports
 from drafting.from_db import draft_input
 from drafting.render import RenderResult, render
 
@@ -29,7 +30,9 @@ def latest(s: Session, report_id: int) -> Draft | None:
 
 def new_version(s: Session, report: Report, drafts_dir: Path, report_date: date, *, created_by: int | None = None,
                 note: str = "") -> tuple[Draft, RenderResult]:
-    """Render the report as it is now and keep the file as the next version."""
+    """Render the report as it is now and keep the file as the next version (numbered under the report's
+    row lock, so two renders at once get two numbers)."""
+    reports.lock(s, report)
     number = (s.scalar(select(func.max(Draft.version)).where(Draft.report_id == report.id)) or 0) + 1
     out = Path(drafts_dir) / _slug(report.unit.code) / f"{_slug(report.period.label)}-v{number}.docx"
     result = render(draft_input(s, report, report_date), out)

@@ -32,6 +32,7 @@ class Change:
 class Recorded:
     changes: list[Change] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    current: list[FigureInput] | None = None  # all the report's figures after recording (None: nothing stored)
 
     @property
     def stored(self) -> list[str]:
@@ -83,7 +84,7 @@ def record_figures(s: Session, report: Report, figs: list[FigureInput], cat: Cat
     by_indicator: dict[str, list[FigureInput]] = {}
     for f in figs:
         by_indicator.setdefault(f.indicator, []).append(f)
-    before = values_of(s, report) if by_indicator else {}
+    valid: list[reports.Values] = []
     for ind_id, given in by_indicator.items():
         ind = cat.get(ind_id)
         if len({(f.value, f.denominator, f.rate) for f in given}) > 1:
@@ -95,9 +96,12 @@ def record_figures(s: Session, report: Report, figs: list[FigureInput], cat: Cat
         if problem:
             out.problems.append(problem)
             continue
-        _, changed = reports.set_figure(s, report, ind_id, f.value, denominator=f.denominator, stated_rate=f.rate,
-                                        officer_id=officer_id, source=source, source_text=source_text)
-        out.changes.append(Change(ind_id, (float(f.value), f.denominator, f.rate), before.get(ind_id), changed))
+        valid.append(reports.Values(ind_id, float(f.value), f.denominator, f.rate))
+    if valid:
+        batch = reports.set_figures(s, report, valid, officer_id=officer_id, source=source, source_text=source_text)
+        out.changes = [Change(v.indicator, (v.value, v.denominator, v.stated_rate), w.old, w.changed)
+                       for v, w in zip(valid, batch.written, strict=True)]
+        out.current = [FigureInput(f.indicator, f.value, f.denominator, f.stated_rate, f.note) for f in batch.figures]
     return out
 
 

@@ -12,22 +12,27 @@ from sqlalchemy.orm import Session
 from common import clock
 from db.models import Finding, Report
 from db.repo import findings as findings_repo
+from db.repo import reports
 from figures.checks import ERROR, check_report
 from figures.history_rules import COMPLETENESS_RULES
-from figures.report_data import history_of, period_figures, weeks_within
+from figures.report_data import history_of, period_figures, period_spec, weeks_within
+from figures.types import FigureInput, PeriodFigures
 
 OPEN, FIXED, KEPT, CONFIRMED = "open", "fixed", "kept", "confirmed"
 
 
-def run_checks(s: Session, report: Report, *, complete: bool = True) -> list[Finding]:
+def run_checks(s: Session, report: Report, *, complete: bool = True,
+               current: list[FigureInput] | None = None) -> list[Finding]:
     """Re-run the engine on the stored report and sync the findings table; returns the newly raised rows.
 
     With complete=False (figures still arriving) rules about absent figures are not run: their findings stay
-    open until the figure is given.
+    open until the figure is given. Runs under the report's row lock, so two checks never race on the table.
+    `current`: the report's figures when the caller has just read them (saves reading them again).
     """
+    reports.lock(s, report)
     unit = report.unit
-    current = period_figures(s, report)
-    found = check_report(current, history_of(s, report), weeks=weeks_within(s, report),
+    now = period_figures(s, report) if current is None else PeriodFigures(period_spec(report), current)
+    found = check_report(now, history_of(s, report), weeks=weeks_within(s, report),
                          profile={"population": unit.population, "population_14plus": unit.population_14plus},
                          complete=complete)
     rows = {r.fingerprint: r for r in s.scalars(select(Finding).where(Finding.report_id == report.id))}
@@ -43,12 +48,12 @@ def run_checks(s: Session, report: Report, *, complete: bool = True) -> list[Fin
         elif row.status == FIXED:  # the same numbers are back
             row.status, row.resolved_at = OPEN, None
             new.append(row)
-    now, given = clock.now(), {f.indicator for f in current.figures}
+    at, given = clock.now(), {f.indicator for f in now.figures}
     for fp, row in rows.items():
         if row.status != OPEN or fp in raised:
             continue
         if complete or row.rule not in COMPLETENESS_RULES or set(row.indicators) <= given:
-            row.status, row.resolved_at = FIXED, now
+            row.status, row.resolved_at = FIXED, at
     s.flush()
     return new
 

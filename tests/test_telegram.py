@@ -15,7 +15,6 @@ from bot.channels.ratelimit import RateLimiter
 from bot.channels.serve import make_asgi_app
 from bot.engine import router
 from bot.messages import Button
-from bot.texts import COMMANDS
 from common.settings import Settings
 from db.models import Figure, FigureRevision, Identity, OutgoingMessage, ProcessedUpdate
 from tests.fakes.harness import TG_TOKEN, TelegramStack, eventually, invite_code, outbox_rows, text_of
@@ -70,7 +69,7 @@ def counts(db) -> tuple[int, int, int]:
 
 async def test_startup_registers_vietnamese_commands_and_webhook_with_secret(tg, fake_tg):
     cmds = [c for c in fake_tg.calls if c.method == "setMyCommands"]
-    assert [c["command"] for c in cmds[-1].params["commands"]] == [n for n, _ in COMMANDS]
+    assert [c["command"] for c in cmds[-1].params["commands"]] == list(router.about)
     assert any("Hướng dẫn" in c["description"] for c in cmds[-1].params["commands"])
     hook = [c for c in fake_tg.calls if c.method == "setWebhook"][-1]
     assert hook.params["url"] == "https://bot.example.vn/tg/hook" and hook.params["secret_token"] == "s3cret-hook"

@@ -22,8 +22,8 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 from bot.channels import uploads
 from bot.channels.gateway import Gateway
 from bot.channels.outbox import SendError
+from bot.engine import router
 from bot.messages import BUTTON, FILE, IMAGE, STICKER, UNSUPPORTED, VOICE, Incoming, IncomingFile
-from bot.texts import COMMANDS
 from common.settings import Settings
 from db.repo import people
 
@@ -98,7 +98,7 @@ class TelegramChannel:
     # --- lifecycle ---------------------------------------------------------------------------------
     async def start(self) -> None:
         await self.app.initialize()
-        await self.app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+        await self.app.bot.set_my_commands([BotCommand(name, about) for name, about in router.about.items()])
         if self.settings.telegram_webhook_url:
             await self.app.bot.set_webhook(self.settings.telegram_webhook_url, secret_token=self.webhook_secret,
                                            allowed_updates=Update.ALL_TYPES)

@@ -1,7 +1,8 @@
-"""Conversation flows. Importing this package registers every flow's handlers on `bot.engine.router`."""
+"""Conversation flows. Importing this package registers every flow's handlers on `bot.engine.router`, in the
+order /help and the Telegram menu list their commands (the officer's working order)."""
 from bot.flows import basic
-from bot.flows import onboarding
 from bot.flows import intake
 from bot.flows import checks
-from bot.flows import qa
 from bot.flows import drafting
+from bot.flows import qa
+from bot.flows import onboarding

@@ -4,14 +4,13 @@ from __future__ import annotations
 from datetime import UTC
 
 from bot.engine import Ctx, router
-from bot.texts import HELP
 from common import clock
 from db.models import Officer, Unit
 from db.repo import people
 from knowledge.vocabulary import role_name
 
 
-@router.command("start", public=True)
+@router.command("start", public=True, about="Bắt đầu, hoặc tham gia đơn vị bằng mã mời")
 def start(ctx: Ctx) -> None:
     _, code = ctx.incoming.text.strip().partition(" ")[::2]
     code = code.strip()
@@ -45,18 +44,27 @@ def _join(ctx: Ctx, code: str) -> None:
         ctx.state.officer_id = officer.id
     unit = ctx.s.get(Unit, inv.unit_id)
     people.grant(ctx.s, officer, unit, inv.role)
+    ctx.forget_access()
     inv.used_by, inv.used_at = officer.id, now
     ctx.update_data(unit_id=unit.id)
     ctx.say(f"Chào mừng {officer.display_name}! Anh/chị đã tham gia {unit.name} với vai trò "
             f"{role_name(inv.role)}. Gõ /help để xem hướng dẫn.")
 
 
-@router.command("help", "trogiup", public=True)
+@router.command("help", "trogiup", public=True, about="Hướng dẫn sử dụng và các lệnh")
 def help_(ctx: Ctx) -> None:
-    ctx.say(HELP)
+    ctx.say(help_text())
 
 
-@router.command("huy")
+def help_text() -> str:
+    """/help, built from the commands the flows registered, so it lists exactly what exists."""
+    lines = [f"/{name} — {about}" for name, about in router.about.items() if name not in ("start", "help")]
+    return ("Trợ lý báo cáo Đề án 06 — các lệnh:\n" + "\n".join(lines) +
+            "\nCó thể gõ số liệu như nói chuyện, ví dụ: \"cấp CCCD 60, mới 33, đổi 11, lại 16\", "
+            "hoặc đặt câu hỏi về văn bản chỉ đạo.")
+
+
+@router.command("huy", about="Hủy thao tác đang làm")
 def cancel(ctx: Ctx) -> None:
     ctx.clear_flow()
     ctx.say("Đã hủy thao tác đang làm. Số liệu đã lưu vẫn được giữ nguyên.")

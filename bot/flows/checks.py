@@ -17,6 +17,7 @@ from db.models import Finding as FindingRow
 from db.models import Report
 from db.repo import reports
 from figures.checks import ERROR
+from figures.types import FigureInput
 from figures.vnnumbers import to_number
 from knowledge.catalogue import load_catalogue
 from reporting.figures import correct_field
@@ -47,14 +48,14 @@ def _points(rows: list[FindingRow]) -> int:
 
 # --- in the conversation -------------------------------------------------------------------------
 
-def after_figures_changed(ctx: Ctx, report: Report) -> None:
+def after_figures_changed(ctx: Ctx, report: Report, current: list[FigureInput] | None = None) -> None:
     """Called right after figures are stored: re-check and show the first newly raised finding, if any."""
-    new = run_checks(ctx.s, report, complete=False)
+    new = run_checks(ctx.s, report, complete=False, current=current)
     if new:
         _show(ctx, sorted(new, key=display_order)[0], open_findings(ctx.s, report))
 
 
-@router.command("kiemtra")
+@router.command("kiemtra", about="Xem các điểm cần kiểm tra lại")
 def check_command(ctx: Ctx) -> None:
     report = active_report(ctx)
     run_checks(ctx.s, report, complete=True)

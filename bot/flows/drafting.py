@@ -101,7 +101,7 @@ def _chart_of(path: str) -> list[Path]:
 
 # --- making a draft -------------------------------------------------------------------------------
 
-@router.command("duthao")
+@router.command("duthao", about="Tạo dự thảo báo cáo (DOCX)")
 def draft_command(ctx: Ctx) -> None:
     start_draft(ctx)
 
@@ -266,7 +266,7 @@ def _toggle_appendix(ctx: Ctx, on: bool) -> None:
     deliver(ctx, report, "thêm phụ lục" if on else "bỏ phụ lục")
 
 
-@router.command("phienban")
+@router.command("phienban", about="Các phiên bản dự thảo")
 def versions_command(ctx: Ctx) -> None:
     report = active_report(ctx, *WRITERS, "approver", create=False)
     rows = versions(ctx.s, report.id)
@@ -294,7 +294,7 @@ def versions_command(ctx: Ctx) -> None:
 
 # --- review ---------------------------------------------------------------------------------------
 
-@router.command("trinh")
+@router.command("trinh", about="Trình lãnh đạo duyệt")
 def submit_command(ctx: Ctx) -> None:
     report = active_report(ctx, *WRITERS, create=False)
     sub = lifecycle.submit(ctx.s, report, ctx.officer.id, ctx.settings.drafts_dir, ctx.today())
@@ -345,14 +345,14 @@ def _pending_by_id(ctx: Ctx, report_id: str) -> Report:
     return report
 
 
-@router.command("duyet")
+@router.command("duyet", about="(Lãnh đạo) duyệt báo cáo")
 def approve_command(ctx: Ctx) -> None:
     report = _pick(ctx, "ok", "duyệt")
     if report is not None:
         _approve(ctx, report)
 
 
-@router.command("tralai")
+@router.command("tralai", about="(Lãnh đạo) trả lại báo cáo kèm lý do")
 def return_command(ctx: Ctx) -> None:
     report = _pick(ctx, "back", "trả lại")
     if report is None:
@@ -400,7 +400,7 @@ def _return(ctx: Ctx, report: Report, reason: str) -> None:
                                    f"{reason}\nAnh/chị sửa rồi gõ /trinh để trình lại.")
 
 
-@router.command("molai")
+@router.command("molai", about="(Lãnh đạo) mở lại báo cáo đã duyệt để sửa")
 def reopen_command(ctx: Ctx) -> None:
     report = active_report(ctx, "approver", "admin", create=False)
     reason = _arg(ctx)

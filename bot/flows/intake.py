@@ -35,7 +35,7 @@ from figures.types import FigureInput
 from knowledge.catalogue import Catalogue, Indicator, Section, load_catalogue
 from knowledge.vocabulary import status_name
 from reporting import periods
-from reporting.figures import previous_level, record_figures, value_text, values_of
+from reporting.figures import Recorded, previous_level, record_figures, value_text, values_of
 
 FLOW = "intake"
 WRITERS = ("reporter",)
@@ -91,7 +91,7 @@ def _state_report(ctx: Ctx, unit: Unit) -> Report | None:
 
 # --- opening a report -------------------------------------------------------------------------------
 
-@router.command("baocao")
+@router.command("baocao", about="Mở hoặc tiếp tục báo cáo kỳ này (ví dụ: /baocao tuần trước)")
 def open_command(ctx: Ctx) -> None:
     _open(ctx, (parse_command(ctx.text) or ("", ""))[1])
 
@@ -225,8 +225,8 @@ def _parse(ctx: Ctx, target: str | None) -> tuple[list[ParsedFigure], ParseResul
     return (correction or res.figures), res
 
 
-def _store(ctx: Ctx, report: Report, figs: list[FigureInput]) -> tuple[list[str], list[str], list[str]]:
-    """Stores each figure as a revision. Returns (table lines, stored ids, problems)."""
+def _store(ctx: Ctx, report: Report, figs: list[FigureInput]) -> tuple[list[str], Recorded]:
+    """Stores each figure as a revision. Returns the table lines to show and what was recorded."""
     cat = load_catalogue()
     rec = record_figures(ctx.s, report, figs, cat, officer_id=ctx.officer.id, source=ctx.incoming.source,
                          source_text=ctx.text)
@@ -238,7 +238,7 @@ def _store(ctx: Ctx, report: Report, figs: list[FigureInput]) -> tuple[list[str]
         elif c.old is not None:
             note = f"(trước: {value_text(cat.get(c.indicator), *c.old)})"
         lines.append(figure_line(cat, c.indicator, *c.new, note))
-    return lines, rec.stored, rec.problems
+    return lines, rec
 
 
 def _report_for(ctx: Ctx, period: PeriodSpec | None) -> Report:
@@ -259,23 +259,22 @@ def _report_for(ctx: Ctx, period: PeriodSpec | None) -> Report:
 def take_figures(ctx: Ctx, figs: list[ParsedFigure], res: ParseResult) -> bool:
     """Stores the figures (or correction) of the message, shows them and asks for confirmation."""
     report = _report_for(ctx, res.period)
-    lines, stored, problems = _store(ctx, report, [FigureInput(f.indicator, f.value, f.denominator, f.rate)
-                                                   for f in figs])
+    lines, rec = _store(ctx, report, [FigureInput(f.indicator, f.value, f.denominator, f.rate) for f in figs])
     unmatched = [u for u in res.unmatched if u.strip()]
     out = [f"Đã ghi vào báo cáo {report.period.label}:", *lines] if lines else []
     if unmatched:
         out.append("Chưa xác định được: " + ", ".join(f"«{u}»" for u in unmatched) +
                    " — anh/chị gõ lại kèm tên chỉ tiêu giúp tôi.")
-    if problems:
-        out.append("Chưa ghi: " + " ".join(problems))
-    if not stored:
+    if rec.problems:
+        out.append("Chưa ghi: " + " ".join(rec.problems))
+    if not rec.stored:
         out.append("Số liệu đã ghi trước đó vẫn được giữ nguyên.")
         ctx.say("\n".join(out))
         return True
-    ctx.set_flow(FLOW, "confirm", last=stored)
+    ctx.set_flow(FLOW, "confirm", last=rec.stored)
     out.append("Số liệu trên đúng chưa ạ?")
     ctx.say("\n".join(out), buttons=[OK, FIX])
-    after_figures_changed(ctx, report)  # the officer hears at once that 33 + 11 + 15 ≠ 60
+    after_figures_changed(ctx, report, rec.current)  # the officer hears at once that 33 + 11 + 15 ≠ 60
     return True
 
 
@@ -375,17 +374,17 @@ def _store_nothing_happened(ctx: Ctx, report: Report, asked: list[str]) -> None:
         ind = cat.get(ind_id)
         value = previous_level(ctx.s, report, ind_id) if ind.kind == "cumulative" else 0.0
         figs.append(FigureInput(ind_id, value, 0.0 if ind.pair else None))
-    lines, stored, problems = _store(ctx, report, figs)
+    lines, rec = _store(ctx, report, figs)
     if any(cat.get(i).kind == "cumulative" for i in asked):
         lines.append("(Số lũy kế giữ nguyên như kỳ trước.)")
-    ctx.update_data(last=stored)
-    _ask_next(ctx, report, "\n".join(["Đã ghi (không phát sinh):", *lines, *problems]) + "\n\n")
-    after_figures_changed(ctx, report)  # the officer hears at once that 33 + 11 + 15 ≠ 60
+    ctx.update_data(last=rec.stored)
+    _ask_next(ctx, report, "\n".join(["Đã ghi (không phát sinh):", *lines, *rec.problems]) + "\n\n")
+    after_figures_changed(ctx, report, rec.current)  # the officer hears at once that 33 + 11 + 15 ≠ 60
 
 
 # --- progress ---------------------------------------------------------------------------------------
 
-@router.command("tiendo")
+@router.command("tiendo", about="Xem số liệu đã nhập và còn thiếu")
 def progress(ctx: Ctx) -> None:
     _show_progress(ctx, ctx.require_role(*VIEWERS), (parse_command(ctx.text) or ("", ""))[1])
 

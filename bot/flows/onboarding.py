@@ -32,7 +32,7 @@ def parse_role(text: str) -> str | None:
     return None
 
 
-@router.command("moi")
+@router.command("moi", about="(Quản trị) tạo mã mời cán bộ")
 def invite(ctx: Ctx) -> None:
     unit = ctx.require_role("admin")
     arg = ctx.text.strip().partition(" ")[2]
@@ -62,7 +62,7 @@ def _issue_invite(ctx: Ctx, unit, role: str) -> None:
             f"Dùng một lần, hết hạn sau 7 ngày. Người được mời gõ cho trợ lý: /start {inv.code}")
 
 
-@router.command("thanhvien")
+@router.command("thanhvien", about="(Quản trị) xem, thu hồi thành viên")
 def list_members(ctx: Ctx) -> None:
     unit = ctx.require_role("admin")
     rows = access.members(ctx.s, unit.id)
@@ -91,6 +91,7 @@ def revoke_confirm(ctx: Ctx) -> None:
     unit = ctx.require_role("admin")
     target = _member_of(ctx, unit.id, ctx.incoming.payload.rsplit(":", 1)[1])
     access.revoke_member(ctx.s, unit.id, target.id, ctx.officer.id)
+    ctx.forget_access()
     ctx.say(f"Đã thu hồi quyền của {target.display_name} tại {unit.name}.")
 
 
@@ -103,7 +104,7 @@ def _member_of(ctx: Ctx, unit_id: int, raw_id: str) -> Officer:
     return officer
 
 
-@router.command("roidonvi")
+@router.command("roidonvi", about="Rời đơn vị")
 def leave_ask(ctx: Ctx) -> None:
     unit = ctx.require_role(*people.ROLES)
     ctx.say(f"Anh/chị muốn rời {unit.name}? Sau khi rời, tài khoản không xem và không nhập được số liệu "
@@ -117,6 +118,7 @@ def leave_confirm(ctx: Ctx) -> None:
         raise InvalidInput("Anh/chị là quản trị viên duy nhất của đơn vị; vui lòng mời một quản trị viên khác "
                            "trước khi rời.")
     access.revoke_member(ctx.s, unit.id, ctx.officer.id, ctx.officer.id)
+    ctx.forget_access()
     ctx.clear_flow()
     ctx.update_data(unit_id=None, report_id=None)
     ctx.say(f"Anh/chị đã rời {unit.name}. Cảm ơn anh/chị đã đồng hành.")
@@ -127,7 +129,7 @@ def never_mind(ctx: Ctx) -> None:
     ctx.say("Đã hủy, không có gì thay đổi.")
 
 
-@router.command("lienket", public=True)
+@router.command("lienket", public=True, about="Liên kết thêm tài khoản Telegram/Zalo")
 def link(ctx: Ctx) -> None:
     code = ctx.text.strip().partition(" ")[2].strip()
     if not code:

@@ -31,7 +31,7 @@ def _answer(ctx: Ctx, question: str) -> None:
     ctx.say(ans.answer)
 
 
-@router.command("hoi")
+@router.command("hoi", about="Hỏi văn bản chỉ đạo (ví dụ: /hoi Chỉ thị 04 yêu cầu gì?)")
 def ask_command(ctx: Ctx) -> None:
     question = ctx.text.strip().partition(" ")[2].strip()
     if not question:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from common import clock
 from db.models import ConversationState, ProcessedUpdate
+from db.repo.sql import insert_if_absent
 
 
 def load_state(s: Session, channel: str, chat_id: str) -> ConversationState:
@@ -24,13 +25,5 @@ def claim_update(s: Session, channel: str, update_id: str) -> bool:
     The row commits or rolls back together with the update's effects, so a crash mid-update leaves
     the update unclaimed and a redelivery is processed again, exactly once in the end.
     """
-    if s.scalar(select(ProcessedUpdate.id).where(ProcessedUpdate.channel == channel,
-                                                 ProcessedUpdate.update_id == update_id)) is not None:
-        return False
-    try:
-        with s.begin_nested():
-            s.add(ProcessedUpdate(channel=channel, update_id=update_id))
-            s.flush()
-    except IntegrityError:  # a concurrent worker claimed it first
-        return False
-    return True
+    return insert_if_absent(s, ProcessedUpdate.__table__, {"channel": channel, "update_id": update_id,
+                                                           "processed_at": clock.now()})

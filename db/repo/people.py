@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from common import clock
 from db.models import Identity, Invite, Membership, Officer, Unit, utcnow
@@ -18,8 +18,8 @@ def unit_by_code(s: Session, code: str) -> Unit | None:
 
 
 def officer_by_identity(s: Session, channel: str, external_id: str) -> Officer | None:
-    ident = s.scalar(select(Identity).where(Identity.channel == channel, Identity.external_id == external_id))
-    return ident.officer if ident else None
+    return s.scalar(select(Officer).join(Identity).where(Identity.channel == channel,
+                                                         Identity.external_id == external_id))
 
 
 def link_identity(s: Session, officer: Officer, channel: str, external_id: str) -> Identity:
@@ -32,8 +32,9 @@ def link_identity(s: Session, officer: Officer, channel: str, external_id: str) 
 
 
 def active_memberships(s: Session, officer_id: int) -> list[Membership]:
-    return list(s.scalars(select(Membership).where(Membership.officer_id == officer_id,
-                                                   Membership.active.is_(True)).order_by(Membership.id)))
+    return list(s.scalars(select(Membership).options(joinedload(Membership.unit))
+                          .where(Membership.officer_id == officer_id, Membership.active.is_(True))
+                          .order_by(Membership.id)))
 
 
 def roles_in_unit(s: Session, officer_id: int, unit_id: int) -> set[str]:

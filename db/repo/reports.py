@@ -8,27 +8,21 @@ writers itself (BEGIN IMMEDIATE).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import NamedTuple
 
-from sqlalchemy import Table, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, joinedload
 
 from common.errors import ReportLocked
 from db.models import Figure, FigureRevision, Period, Report, ReportStatus
-
-
-def _insert_if_absent(s: Session, table: Table, values: dict[str, Any]) -> None:
-    """INSERT … ON CONFLICT DO NOTHING: a concurrent insert of the same key is not an error."""
-    dialect = postgresql if s.get_bind().dialect.name == "postgresql" else sqlite
-    s.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
+from db.repo.sql import insert_if_absent, is_postgres
 
 
 def get_or_create_period(s: Session, kind: str, start: date, end: date, label: str) -> Period:
     q = select(Period).where(Period.kind == kind, Period.start == start, Period.end == end)
     p = s.scalar(q)
     if p is None:
-        _insert_if_absent(s, Period.__table__, {"kind": kind, "start": start, "end": end, "label": label})
+        insert_if_absent(s, Period.__table__, {"kind": kind, "start": start, "end": end, "label": label})
         p = s.scalars(q).one()
     return p
 
@@ -37,7 +31,7 @@ def get_or_create_report(s: Session, unit_id: int, period: Period, created_by: i
     q = select(Report).where(Report.unit_id == unit_id, Report.period_id == period.id)
     r = s.scalar(q)
     if r is None:
-        _insert_if_absent(s, Report.__table__, {
+        insert_if_absent(s, Report.__table__, {
             "unit_id": unit_id, "period_id": period.id, "created_by": created_by, "narrative": {}, "options": {},
             "status": ReportStatus.DRAFT, "request": "", "revision": 0})
         r = s.scalars(q).one()
@@ -46,12 +40,13 @@ def get_or_create_report(s: Session, unit_id: int, period: Period, created_by: i
 
 def lock(s: Session, report: Report) -> Report:
     """Take the report's row lock for the rest of the transaction and reload it (status, text, revision), so
-    what the caller reads next is what concurrent writers committed. Taken once per transaction."""
+    what the caller reads next is what concurrent writers committed. Taken once per transaction; SQLite needs
+    none (its write transactions are serial: BEGIN IMMEDIATE)."""
     held = s.info.setdefault("locked_reports", set())
-    if report.id not in held:
+    if report.id not in held and is_postgres(s):
         s.flush()
         s.execute(select(Report).where(Report.id == report.id).with_for_update()
-                  .execution_options(populate_existing=True))
+                  .execution_options(populate_existing=True)).scalar_one()  # consumed: the object is refreshed
         held.add(report.id)
     return report
 
@@ -68,49 +63,82 @@ def touch(report: Report) -> None:
 
 def report_for_unit(s: Session, report_id: int, unit_id: int) -> Report | None:
     """A report, only if it belongs to `unit_id` (authorization is per unit)."""
-    return s.scalar(select(Report).where(Report.id == report_id, Report.unit_id == unit_id))
+    return s.scalar(select(Report).options(joinedload(Report.period))
+                    .where(Report.id == report_id, Report.unit_id == unit_id))
 
 
 def figures_of(s: Session, report_id: int) -> list[Figure]:
     return list(s.scalars(select(Figure).where(Figure.report_id == report_id).order_by(Figure.indicator)))
 
 
-def _current(s: Session, report: Report, indicator: str) -> Figure | None:
-    return s.scalar(select(Figure).where(Figure.report_id == report.id, Figure.indicator == indicator)
-                    .execution_options(populate_existing=True))
+def _current(s: Session, report: Report) -> dict[str, Figure]:
+    """All the report's figures, fresh from the database (the caller holds the report's lock)."""
+    q = select(Figure).where(Figure.report_id == report.id).execution_options(populate_existing=True)
+    return {f.indicator: f for f in s.scalars(q)}
+
+
+class Values(NamedTuple):
+    indicator: str
+    value: float
+    denominator: float | None = None
+    stated_rate: float | None = None
+
+
+class Written(NamedTuple):
+    figure: Figure
+    changed: bool
+    old: tuple[float, float | None, float | None] | None  # (value, denominator, rate) before; None if new
+
+
+class Batch(NamedTuple):
+    written: list[Written]  # in the order given
+    figures: list[Figure]  # all the report's figures after the batch
+
+
+def set_figures(s: Session, report: Report, items: list[Values], *, officer_id: int | None = None,
+                source: str = "", source_text: str = "") -> Batch:
+    """Insert or update figures, one revision per change (unchanged values write none), in one flush."""
+    lock(s, report)
+    ensure_editable(report)
+    current = _current(s, report)
+    written, revisions, text = [], [], source_text[:2000]
+    for item in items:
+        f = current.get(item.indicator)
+        old = (f.value, f.denominator, f.stated_rate) if f else None
+        new = (float(item.value), item.denominator, item.stated_rate)
+        if f is not None and old == new:
+            written.append(Written(f, False, old))
+            continue
+        if f is None:
+            f = current[item.indicator] = Figure(report_id=report.id, indicator=item.indicator, value=new[0])
+            s.add(f)
+        f.value, f.denominator, f.stated_rate = new
+        f.updated_by, f.source, f.source_text = officer_id, source, text
+        o = old or (None, None, None)
+        revisions.append({"report_id": report.id, "indicator": item.indicator, "action": "set", "old_value": o[0],
+                          "new_value": new[0], "old_denominator": o[1], "new_denominator": new[1], "old_rate": o[2],
+                          "new_rate": new[2], "officer_id": officer_id, "source": source, "source_text": text})
+        written.append(Written(f, True, old))
+    if revisions:
+        touch(report)
+        s.flush()
+        s.execute(insert(FigureRevision), revisions)  # one statement for the whole batch
+    return Batch(written, sorted(current.values(), key=lambda f: f.indicator))
 
 
 def set_figure(s: Session, report: Report, indicator: str, value: float, *, denominator: float | None = None,
-               stated_rate: float | None = None, note: str | None = None, officer_id: int | None = None,
-               source: str = "", source_text: str = "") -> tuple[Figure, bool]:
-    """Insert or update one figure; returns (figure, changed). Unchanged values write no revision."""
-    lock(s, report)
-    ensure_editable(report)
-    f = _current(s, report, indicator)
-    old = (f.value, f.denominator, f.stated_rate) if f else (None, None, None)
-    new = (float(value), denominator, stated_rate)
-    if f is not None and old == new and (note is None or note == f.note):
-        return f, False
-    if f is None:
-        f = Figure(report_id=report.id, indicator=indicator, value=new[0])
-        s.add(f)
-    f.value, f.denominator, f.stated_rate = new
-    if note is not None:
-        f.note = note
-    f.updated_by, f.source, f.source_text = officer_id, source, source_text[:2000]
-    s.add(FigureRevision(report_id=report.id, indicator=indicator, action="set", old_value=old[0],
-                         new_value=new[0], old_denominator=old[1], new_denominator=new[1], old_rate=old[2],
-                         new_rate=new[2], officer_id=officer_id, source=source, source_text=source_text[:2000]))
-    touch(report)
-    s.flush()
-    return f, True
+               stated_rate: float | None = None, officer_id: int | None = None, source: str = "",
+               source_text: str = "") -> Written:
+    """Insert or update one figure (see set_figures)."""
+    return set_figures(s, report, [Values(indicator, value, denominator, stated_rate)], officer_id=officer_id,
+                       source=source, source_text=source_text).written[0]
 
 
 def delete_figure(s: Session, report: Report, indicator: str, *, officer_id: int | None = None,
                   source: str = "", source_text: str = "") -> bool:
     lock(s, report)
     ensure_editable(report)
-    f = _current(s, report, indicator)
+    f = _current(s, report).get(indicator)
     if f is None:
         return False
     s.add(FigureRevision(report_id=report.id, indicator=indicator, action="delete", old_value=f.value,

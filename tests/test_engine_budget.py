@@ -1,0 +1,28 @@
+"""The engine's database work per figure message: a fixed number of statements, whatever the unit's history."""
+import pytest
+from sqlalchemy import event
+
+from bench.bench_engine import _script, _setup
+from bot.messages import Incoming
+
+CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE", "COMMIT", "ROLLBACK")
+BUDGET = 12  # statements per figure update, besides transaction control (issue 15)
+
+
+def _statements_per_message(engine) -> list[int]:
+    seen: list[str] = []
+    event.listen(engine.db.engine, "before_cursor_execute", lambda conn, cur, stmt, *a: seen.append(stmt))
+    counts = []
+    for n, msg in enumerate(_script(1) + _script(2)):
+        before = len(seen)
+        engine.handle(Incoming("console", "cb", "cb", msg, update_id=f"u{n}"))
+        counts.append(sum(not s.lstrip().upper().startswith(CONTROL) for s in seen[before:]))
+    return counts[len(_script(1)):]  # the second pass: every message changes figures that exist
+
+
+@pytest.mark.parametrize("history", [0, 52])
+def test_a_figure_message_stays_within_the_statement_budget(tmp_path, history):
+    engine = _setup(f"sqlite:///{tmp_path / 'b.sqlite3'}", history, tmp_path)
+    counts = _statements_per_message(engine)
+    engine.db.dispose()
+    assert max(counts) <= BUDGET, counts
