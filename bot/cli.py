@@ -350,8 +350,8 @@ def admin_create_unit(code: str = typer.Argument(..., help="Mã đơn vị, ví 
     with _admin_db().session() as s:
         try:
             unit = access.create_unit(s, code, name, level, parent)
-        except ValueError as e:
-            _fail(f"Không tạo được đơn vị: {e}")
+        except OfficerError as e:
+            _fail(f"Không tạo được đơn vị: {e.message_vi}")
         typer.echo(f"Đã tạo {unit.name} (mã {unit.code}).")
 
 

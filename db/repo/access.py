@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common import clock
+from common.errors import Conflict, NotFound
 from db.models import AuditEvent, LinkCode, Membership, Officer, Unit
 from db.repo import people
 
@@ -30,10 +31,10 @@ def audit(s: Session, action: str, officer_id: int | None, unit_id: int | None, 
 
 def create_unit(s: Session, code: str, name: str, level: str = "xa", parent_code: str | None = None) -> Unit:
     if people.unit_by_code(s, code) is not None:
-        raise ValueError(f"unit {code!r} already exists")
+        raise Conflict(f"Đã có đơn vị mã {code}.")
     parent = people.unit_by_code(s, parent_code) if parent_code else None
     if parent_code and parent is None:
-        raise ValueError(f"parent unit {parent_code!r} not found")
+        raise NotFound(f"Không có đơn vị cấp trên mã {parent_code}.")
     unit = Unit(code=code, name=name, level=level, parent_id=parent.id if parent else None, recipients=[])
     s.add(unit)
     s.flush()

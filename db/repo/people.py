@@ -8,9 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from common import clock
+from common.errors import InvalidInput
 from db.models import Identity, Invite, Membership, Officer, Unit, utcnow
 
 ROLES = ("reporter", "approver", "admin")
+
+
+def _known(role: str) -> None:
+    if role not in ROLES:
+        raise InvalidInput(f"Vai trò «{role}» chưa đúng; chọn một trong: {', '.join(ROLES)}.")
 
 
 def unit_by_code(s: Session, code: str) -> Unit | None:
@@ -42,8 +48,7 @@ def roles_in_unit(s: Session, officer_id: int, unit_id: int) -> set[str]:
 
 
 def grant(s: Session, officer: Officer, unit: Unit, role: str) -> Membership:
-    if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}")
+    _known(role)
     m = s.scalar(select(Membership).where(Membership.officer_id == officer.id, Membership.unit_id == unit.id,
                                           Membership.role == role))
     if m is None:
@@ -71,8 +76,7 @@ def approvers_of(s: Session, unit_id: int) -> list[Officer]:
 
 
 def create_invite(s: Session, unit: Unit, role: str, created_by: int | None, days: int = 7) -> Invite:
-    if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}")
+    _known(role)
     inv = Invite(code=secrets.token_hex(4).upper(), unit_id=unit.id, role=role, created_by=created_by,
                  expires_at=clock.now() + timedelta(days=days))
     s.add(inv)
