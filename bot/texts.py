@@ -14,6 +14,7 @@ HELP = """Trợ lý báo cáo Đề án 06 — các lệnh:
 /huy — hủy thao tác đang làm
 /moi — (quản trị) tạo mã mời cán bộ
 /thanhvien — (quản trị) xem, thu hồi thành viên
+/maubaocao — mẫu báo cáo của đơn vị: các phần, thứ tự, phần được hỏi (quản trị viên sửa được)
 /lienket — liên kết thêm tài khoản Telegram/Zalo
 /roidonvi — rời đơn vị
 Có thể gõ số liệu như nói chuyện, ví dụ: "cấp CCCD 60, mới 33, đổi 11, lại 16"."""
