@@ -16,7 +16,7 @@ from drafting.header import governing_agency
 from drafting.inputs import DraftInput
 from drafting.sections import Body, build_body
 from drafting.sentences import count
-from drafting.structure import default_structure
+from drafting.structure import default_structure, plain_title
 from drafting.wording import agency_lines, closing, in_period, opening, place_date, recipient_lines, subject_lines
 from knowledge.catalogue import Catalogue, load_catalogue
 from knowledge.report_parts import load_vocabulary
@@ -76,7 +76,7 @@ def _summary(inp: DraftInput, body: Body, appendix: bool) -> list[str]:
         line2 = "Chưa có số liệu kỳ trước để so sánh."
     vocab = load_vocabulary()
     asked = (inp.structure or default_structure()).asked()
-    missing = [vocab.parts[p.key].short if p.key in vocab.parts else p.title.lower()
+    missing = [vocab.parts[p.key].short if p.key in vocab.parts else plain_title(p.title).lower()
                for p in asked if not inp.narrative.get(p.key, "").strip()]
     line3 = f"Phụ lục: {'có' if appendix else 'không'}. " + \
             (f"Chưa có nội dung: {', '.join(missing)}." if missing else "Đủ các phần nội dung.")

@@ -172,9 +172,9 @@ class SentenceWriter:
         ids = ([received_id] if received is not None else []) + statuses
         xy = self._service_pair(svc, received, online, as_pair)
         if xy is not None:
-            x, y, ids_xy = xy
+            x, y, ids_xy, stated = xy
             text = sp.pair.format(value=f"{count(x)}/{count(y)}") + (f" ({listed})" if listed else "")
-            text += self._rate(svc.name, x, y, (received or online).rate)
+            text += self._rate(svc.name, x, y, stated)
             if received is not None:
                 text += self._change(rind, received.value)
             ids = list(dict.fromkeys(ids + ids_xy))
@@ -198,14 +198,14 @@ class SentenceWriter:
         return ServiceLine(f"{label or svc.name}: {'; '.join(bits)}{self._notes(ids)}.", False)
 
     def _service_pair(self, svc: Service, received: FigureInput | None, online: FigureInput | None,
-                      as_pair: bool) -> tuple[float, float, list[str]] | None:
-        """(x, y, ids) when a service is written x/y: its figure carries a denominator, or the structure writes
-        services as online/received."""
+                      as_pair: bool) -> tuple[float, float, list[str], float | None] | None:
+        """(x, y, ids, stated rate) when a service is written x/y: its figure carries a denominator, or the
+        structure writes services as online/received."""
         if received is not None and received.denominator is not None and online is None:
-            return received.value, received.denominator, [f"dvc.{svc.id}.tiep_nhan"]
+            return received.value, received.denominator, [f"dvc.{svc.id}.tiep_nhan"], received.rate
         if as_pair and received is not None and online is not None and received.denominator is None \
                 and online.denominator is None:
-            return online.value, received.value, [f"dvc.{svc.id}.tiep_nhan", f"dvc.{svc.id}.truc_tuyen"]
+            return online.value, received.value, [f"dvc.{svc.id}.tiep_nhan", f"dvc.{svc.id}.truc_tuyen"], online.rate
         return None
 
     def section_sentences(self, section_id: str) -> list[str]:

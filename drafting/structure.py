@@ -21,9 +21,11 @@ line and lines starting with "#" are ignored.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from common.errors import InvalidInput
 from common.vntext import fold
@@ -101,6 +103,11 @@ class Structure:
 
 def resolve_title(title: str, period: PeriodSpec) -> str:
     return title.replace(IN_PERIOD, in_period(period)).replace(NEXT_PERIOD, next_period(period))
+
+
+def plain_title(title: str) -> str:
+    """A title for chat, whatever the period: 'Nhiệm vụ trọng tâm kỳ tới'."""
+    return title.replace(IN_PERIOD, "trong kỳ").replace(NEXT_PERIOD, "kỳ tới")
 
 
 # --- numbering ------------------------------------------------------------------------------------
@@ -230,7 +237,12 @@ def _split(rest: str) -> tuple[str, list[str]]:
     return title.rstrip(" :"), [m for m in markers if m]
 
 
-def heading_depth(style: str, line: str, top: str, lines: list[_Line]) -> int:
+class _Placed(Protocol):
+    depth: int
+    style: str
+
+
+def heading_depth(style: str, line: str, top: str, lines: Sequence[_Placed]) -> int:
     if style == "roman":
         return 0
     if style == "arabic":

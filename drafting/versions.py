@@ -48,7 +48,9 @@ def changes_since_previous(s: Session, draft: Draft) -> list[str]:
     before versions kept their content)."""
     previous = s.scalar(select(Draft).where(Draft.report_id == draft.report_id, Draft.version < draft.version)
                         .order_by(Draft.version.desc()).limit(1))
-    old, new = Snapshot.from_dict(previous.content if previous else None), Snapshot.from_dict(draft.content)
+    if previous is None:
+        return []
+    old, new = Snapshot.from_dict(previous.content), Snapshot.from_dict(draft.content)
     if old is None or new is None:
         return []
     return summary_lines(changes(old, new), load_catalogue(), previous.version)

@@ -6,29 +6,20 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bot.demo import DEMO_UNIT
-from db import migrate
-from db.models import Report, Unit, UnitTemplate
-from db.session import Database
+from db.models import Report, UnitTemplate
 from drafting import unit_structures
 from drafting.structure import parse_outline, to_outline
+from tests import test_figure_storage
 from tests.test_drafting_chat import _fill_week
 from tests.test_drafting_structure import COMMUNE_WEEKLY
+
+store = test_figure_storage.store  # the unit u1 on SQLite and PostgreSQL
 
 WEEKLY_WITH_DIRECTIONS = """\
 1. Công tác tham mưu, chỉ đạo, triển khai | hỏi | số liệu: chỉ đạo
 2. Kết quả thực hiện nhiệm vụ {trong kỳ} | số liệu còn lại
 3. Tiến độ thực hiện ý kiến chỉ đạo của cấp trên | hỏi
 4. Phương hướng, nhiệm vụ trọng tâm {kỳ tới} | hỏi"""
-
-
-@pytest.fixture
-def store(db_url):
-    migrate.upgrade(db_url)
-    db = Database(db_url)
-    with db.session() as s:
-        s.add(Unit(code="u1", name="xã A", level="xa"))
-    yield db
-    db.dispose()
 
 
 def test_unit_structures_are_kept_per_kind_with_a_fallback(store):

@@ -19,7 +19,7 @@ from common.vntext import fold
 from db.models import Report
 from drafting import unit_structures
 from drafting.learn_structure import learn
-from drafting.structure import Structure, numbered, presets, to_outline
+from drafting.structure import Structure, numbered, plain_title, presets, to_outline
 from figures.periods import KIND_NAMES
 
 FLOW = "maubaocao"
@@ -46,14 +46,15 @@ def _split_kind(arg: str, default: str) -> tuple[str, str]:
     return default, arg.strip()
 
 
-def _default_kind(ctx: Ctx) -> str:
+def _default_kind(ctx: Ctx, unit_id: int) -> str:
+    """The kind of the report open in this chat, else weekly."""
     rid = (ctx.state.data or {}).get("report_id")
     report = ctx.s.get(Report, int(rid)) if rid is not None else None
-    return report.period.kind if report is not None and report.unit_id == ctx.unit.id else "tuan"
+    return report.period.kind if report is not None and report.unit_id == unit_id else "tuan"
 
 
 def _asked_line(st: Structure) -> str:
-    asked = [p.title for p in st.asked()]
+    asked = [plain_title(p.title) for p in st.asked()]
     return ("Khi làm dự thảo, trợ lý sẽ hỏi: " + "; ".join(asked) + ".") if asked else \
         "Khi làm dự thảo, trợ lý không hỏi phần nội dung nào."
 
@@ -63,9 +64,9 @@ def template_command(ctx: Ctx) -> None:
     unit = ctx.require_role("reporter", "approver", "admin")
     cmd = parse_command(ctx.text)
     head, _, body = (cmd[1] if cmd else "").partition("\n")
-    kind, rest = _split_kind(head, _default_kind(ctx))
-    action, _, name = rest.partition(" ")
-    action = _ACTIONS.get(fold(rest)) or _ACTIONS.get(fold(action))
+    kind, rest = _split_kind(head, _default_kind(ctx, unit.id))
+    first, _, name = rest.partition(" ")
+    action = _ACTIONS.get(fold(rest)) or _ACTIONS.get(fold(first))
     if body.strip() or action:
         ctx.require_role("admin")
     if body.strip():
@@ -135,10 +136,10 @@ def _looks_like_outline(text: str) -> bool:
 def template_text(ctx: Ctx) -> bool:
     """After /maubaocao (an admin): an outline is the new structure; in learning, text is a past report."""
     step, _, kind = ctx.state.step.partition(":")
-    if "admin" not in ctx.roles():
+    unit = ctx.unit
+    if unit is None or "admin" not in ctx.roles():
         ctx.clear_flow()
         return False
-    unit = ctx.unit
     if step == "edit":
         if not _looks_like_outline(ctx.text):
             ctx.clear_flow()
