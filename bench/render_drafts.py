@@ -6,7 +6,8 @@ to look at them next to the seed reports (shared/seeds beside the repository).
     seed 002  weekly: tuần 17/8 - 23/8/2023, thành phố Ngã Bảy, with a prior week for comparisons
     seed 003  review: 01 năm thực hiện Công văn 452/TTg-KSTT, phường Giếng Đáy (digitisation figures)
 
-Figures are the seeds' numbers; the narrative parts are short placeholder texts of our own.
+Figures are the seeds' numbers; the narrative parts are short placeholder texts of our own; each draft follows a
+report structure shaped like its seed's (built-in structures from knowledge/templates/mau/, or an outline here).
 Needs `soffice` (Debian: libreoffice-writer-nogui) and `pdftoppm` (poppler-utils).
 
 Run: .venv/bin/python bench/render_drafts.py [OUT_DIR]   (default: data/renders)
@@ -23,6 +24,11 @@ sys.path.insert(0, str(REPO))
 
 from drafting.inputs import DraftInput  # noqa: E402
 from drafting.render import render  # noqa: E402
+from drafting.structure import PRESETS_DIR  # noqa: E402
+
+
+def _preset(stem: str) -> str:
+    return (PRESETS_DIR / f"{stem}.txt").read_text(encoding="utf-8")
 
 
 def _f(ind: str, value: float, den: float | None = None, **extra) -> dict:
@@ -65,7 +71,7 @@ SEED_000 = {
         _f("lam_giau.hoi_nong_dan", 399), _f("lam_giau.cuu_chien_binh", 208), _f("lam_giau.nguoi_lao_dong", 603),
         _f("lam_giau.ho_tich", 1622), _f("kcb.cccd_luot", 317),
     ],
-    "narrative": NARRATIVE,
+    "narrative": NARRATIVE, "structure": _preset("so_ket"),
     "signer": {"authority": "TM. ỦY BAN NHÂN DÂN", "title": "CHỦ TỊCH", "name": "Lê Văn Tý"},
     "recipients": ["TCT Đề án 06 huyện (qua Đội QLHC)", "Lưu: VP UBND, CAX"],
 }
@@ -82,7 +88,7 @@ SEED_001 = {
         _f("dvc.tam_tru.tiep_nhan", 1), _f("dvc.tam_tru.da_tra_ket_qua", 1), _f("dvc.luu_tru.tiep_nhan", 557),
         _f("dvc.xac_nhan_cmnd.tiep_nhan", 0), _f("lam_sach.bhxh_khu_cong_nghiep", 176, 176),
     ],
-    "narrative": NARRATIVE,
+    "narrative": NARRATIVE, "structure": _preset("so_ket"),
     "signer": {"authority": "TM. ỦY BAN NHÂN DÂN", "title": "PHÓ CHỦ TỊCH", "name": "Nguyễn Văn A"},
     "recipients": ["Tổ công tác Đề án 06 tỉnh", "Công an tỉnh", "Lưu: VT, NCTH"],
 }
@@ -113,7 +119,9 @@ SEED_002 = {
         for s, e, c, d, t, n, a in [("2023-08-10", "2023-08-16", 55, 610, 98, 1380, 2450),
                                     ("2023-08-03", "2023-08-09", 71, 580, 120, 1371, 2441),
                                     ("2023-07-27", "2023-08-02", 64, 702, 87, 1365, 2430)]],
-    "narrative": {**NARRATIVE, "ton_tai": ""},
+    "narrative": {**NARRATIVE, "tien_do_chi_dao": "Tiếp tục thực hiện các văn bản chỉ đạo của cấp trên.",
+                  "mo_hinh": "Tiếp tục duy trì mô hình điểm về dịch vụ công trực tuyến."},
+    "structure": _preset("tuan_xa"),
     "signer": {"authority": "", "title": "PHÓ CHỦ TỊCH", "name": "Bùi Việt Hà"},
     "recipients": ["Văn phòng UBND tỉnh", "Công an tỉnh", "Thành viên BCĐ, TCT Đề án 06 thành phố",
                    "UBND các xã, phường", "Lưu: VT, NCTH"],
@@ -129,6 +137,10 @@ SEED_003 = {
     "figures": [_f("so_hoa.ho_so_dau_vao", 12648, 13176), _f("so_hoa.ket_qua", 101, 101),
                 _f("tthc.tiep_nhan", 13303), _f("tthc.da_giai_quyet", 13274)],
     "narrative": {**NARRATIVE, "chi_dao": ""},
+    "structure": "I. Đánh giá các mặt công tác\n1. Về công tác tham mưu, chỉ đạo triển khai | hỏi\n"
+                 "2. Về thực hiện dịch vụ công trực tuyến | số liệu: TTHC | dịch vụ công\n"
+                 "II. Khó khăn, vướng mắc\n1. Tồn tại, khó khăn, vướng mắc | hỏi\n"
+                 "III. Kiến nghị, đề xuất | hỏi\nIV. Phương hướng trong thời gian tới | hỏi",
     "signer": {"authority": "TM. ỦY BAN NHÂN DÂN", "title": "PHÓ CHỦ TỊCH", "name": "Phạm Xuân Trường"},
     "recipients": ["UBND thành phố (b/c)", "Lưu: VT"],
 }

@@ -402,6 +402,91 @@ def admin_revoke(unit_code: str = typer.Argument(..., help="Mã đơn vị"),
     typer.echo(f"Đã thu hồi {n} quyền.")
 
 
+template_app = typer.Typer(help="Mẫu báo cáo của đơn vị / a unit's report structure.", no_args_is_help=True)
+admin_app.add_typer(template_app, name="template")
+_KIND_HELP = "tuan | thang | quy | sau_thang | nam | dot_xuat; trống = mọi kỳ / empty = every kind"
+
+
+@template_app.command("show")
+def template_show(unit_code: str = typer.Argument(..., help="Mã đơn vị"),
+                  kind: str = typer.Option("", "--kind", help=_KIND_HELP)) -> None:
+    """In mẫu (dàn ý) đang dùng. / Print the outline in use."""
+    from drafting import unit_structures
+
+    with _admin_db().session() as s:
+        typer.echo(unit_structures.current(s, _unit_or_fail(s, unit_code).id, kind).outline)
+
+
+@template_app.command("set")
+def template_set(unit_code: str = typer.Argument(..., help="Mã đơn vị"),
+                 outline: Path = typer.Argument(..., exists=True, dir_okay=False, help="Tệp dàn ý (UTF-8)"),
+                 kind: str = typer.Option("", "--kind", help=_KIND_HELP)) -> None:
+    """Lưu mẫu từ tệp dàn ý. / Save an outline file as the unit's structure."""
+    from drafting import unit_structures
+    from drafting.structure import to_outline
+
+    with _admin_db().session() as s:
+        unit = _unit_or_fail(s, unit_code)
+        st = unit_structures.save(s, unit.id, kind, outline.read_text(encoding="utf-8"), source="cli")
+        typer.echo(to_outline(st))
+
+
+@template_app.command("learn")
+def template_learn(unit_code: str = typer.Argument(..., help="Mã đơn vị"),
+                   report: Path = typer.Argument(..., exists=True, dir_okay=False, help="Báo cáo cũ: DOCX, PDF, TXT"),
+                   kind: str = typer.Option("", "--kind", help=_KIND_HELP),
+                   yes: bool = typer.Option(False, "--yes", help="Lưu luôn / save without asking")) -> None:
+    """Học mẫu từ một báo cáo cũ của đơn vị. / Learn the structure from a past report."""
+    from drafting import unit_structures
+    from drafting.learn_structure import learn
+    from drafting.structure import to_outline
+    from retrieval.ingest import read_text
+
+    try:
+        outline = to_outline(learn(read_text(report)))
+    except ValueError:
+        _fail("Không tìm thấy đề mục có số thứ tự trong báo cáo. / No numbered headings found.")
+    typer.echo(outline)
+    if yes or typer.confirm("Lưu mẫu này? / Save it?", default=False):
+        with _admin_db().session() as s:
+            unit_structures.save(s, _unit_or_fail(s, unit_code).id, kind, outline, source="learned")
+        typer.echo("Đã lưu. / Saved.", err=True)
+
+
+@template_app.command("use")
+def template_use(unit_code: str = typer.Argument(..., help="Mã đơn vị"),
+                 preset: str = typer.Argument(..., help="Tên mẫu có sẵn (xem `template presets`)"),
+                 kind: str = typer.Option("", "--kind", help=_KIND_HELP)) -> None:
+    """Dùng một mẫu có sẵn. / Use a built-in structure."""
+    from drafting import unit_structures
+    from drafting.structure import presets, to_outline
+
+    if preset not in presets():
+        _fail(f"Không có mẫu {preset!r}; có: {', '.join(presets())}.")
+    with _admin_db().session() as s:
+        typer.echo(to_outline(unit_structures.use_preset(s, _unit_or_fail(s, unit_code).id, kind, preset)))
+
+
+@template_app.command("presets")
+def template_presets() -> None:
+    """Các mẫu có sẵn. / Built-in structures."""
+    from drafting.structure import presets
+
+    for stem, title in presets().items():
+        typer.echo(f"{stem}\t{title}")
+
+
+@template_app.command("reset")
+def template_reset(unit_code: str = typer.Argument(..., help="Mã đơn vị"),
+                   kind: str = typer.Option("", "--kind", help=_KIND_HELP)) -> None:
+    """Về mẫu chung. / Back to the built-in default."""
+    from drafting import unit_structures
+
+    with _admin_db().session() as s:
+        done = unit_structures.reset(s, _unit_or_fail(s, unit_code).id, kind)
+    typer.echo("Đã về mẫu chung." if done else "Đơn vị đang dùng mẫu chung.")
+
+
 def main() -> None:  # pragma: no cover
     try:
         app()

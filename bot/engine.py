@@ -162,7 +162,7 @@ def parse_command(text: str) -> tuple[str, str] | None:
     t = text.strip()
     if not t.startswith("/") or len(t) < 2:
         return None
-    head, _, rest = t[1:].partition(" ")
+    head, rest = (t[1:].split(None, 1) + [""])[:2]  # "/maubaocao\n<outline>" too
     name = fold(head.split("@", 1)[0])
     return (name, rest.strip()) if name.isalnum() else None
 

@@ -37,3 +37,12 @@ _WORD = re.compile(r"[0-9a-zA-Z\u00C0-\u024F\u1E00-\u1EFF]+")
 def syllables(text: str) -> list[str]:
     """Folded syllables (Vietnamese words are space-separated syllables)."""
     return _WORD.findall(fold(text))
+
+
+def lower_first(s: str) -> str:
+    """Lower-case the first letter for use mid-sentence, unless the first word is an abbreviation or a name
+    written with capitals inside it (CCCD, TTHC, VNeID)."""
+    head = s.split(" ", 1)[0]
+    if any(ch.isupper() for ch in head[1:]):
+        return s
+    return s[:1].lower() + s[1:]

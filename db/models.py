@@ -248,8 +248,24 @@ class Draft(Base):
     sha256: Mapped[str] = mapped_column(String(64), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     report_revision: Mapped[int | None] = mapped_column(Integer)  # Report.revision this version shows
+    # what the version says (figures, parts shown): the next version's summary of changes compares with it
+    content: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class UnitTemplate(Base):
+    """A unit's own report structure (drafting/structure.py outline) for one report kind ("" = every kind)."""
+
+    __tablename__ = "unit_templates"
+    __table_args__ = (UniqueConstraint("unit_id", "period_kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    period_kind: Mapped[str] = mapped_column(String(16), default="")
+    outline: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(32), default="")  # chat | cli | learned | preset:<name>
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
 class ConversationState(Base):

@@ -192,13 +192,22 @@ def _body(doc) -> None:
     _p(doc, "{{ b.text }}", "BC Body")
     _p(doc, "{%p endif %}", "BC Body")
     _p(doc, "{%p endfor %}", "BC Body")
-    _p(doc, "{{ closing }}", "BC Body")
+    # kept with the signature block below, so the block never opens a page on its own
+    _p(doc, "{{ closing }}", "BC Body").paragraph_format.keep_with_next = True
+
+
+def _cant_split(row) -> None:
+    """A row that Word and LibreOffice move whole to the next page rather than break across two."""
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
 def _signature(doc) -> None:
+    """Nơi nhận (left) and authority, title, signature space and name (right): one borderless row that
+    cannot split, so "Lưu: VT" and the signer's name never end up alone on the next page."""
     t = doc.add_table(rows=1, cols=2)
     _no_borders(t)
     _widths(t, [72, TEXT_WIDTH_MM - 72])
+    _cant_split(t.rows[0])
     left, right = t.cell(0, 0), t.cell(0, 1)
     _first(left, "Nơi nhận:", "BC Recipients Head")
     _p(left, "{%p for r in recipients %}", "BC Recipients")

@@ -62,7 +62,7 @@ def render_chart(current: PeriodFigures, history: list[PeriodFigures], out: Path
     ax.set_title(TITLE, fontsize=9)
     ax.legend(fontsize=7, frameon=False, loc="upper left", ncols=2)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.1)  # fixed: tight_layout drew it twice
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, format="png")
     return out

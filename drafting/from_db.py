@@ -10,6 +10,7 @@ from common.vntext import fold
 from db.models import Period, Report, Unit
 from db.repo import findings as findings_repo
 from drafting.inputs import DraftInput, Signer, UnitInfo
+from drafting.unit_structures import structure_for
 from figures.report_data import history_of, period_figures
 
 
@@ -28,14 +29,16 @@ def draft_input(s: Session, report: Report, report_date: date) -> DraftInput:
     notes = {f.indicator: f.note for f in current.figures if f.note}
     notes.update(kept_reasons(s, report.id))
     options = report.options or {}
+    parent = unit.parent
     return DraftInput(
         unit=UnitInfo(name=unit.name, level=unit.level, place=unit.place_name, agency=unit.agency_name,
-                      parent_agency=unit.parent_agency),
+                      parent_agency=unit.parent_agency, parent_name=parent.name if parent else "",
+                      parent_level=parent.level if parent else ""),
         current=current, report_date=report_date, history=history_of(s, report), request=report.request or "",
         narrative=dict(report.narrative or {}),
         signer=Signer(unit.signer_authority, unit.leader_title, unit.leader_name),
         recipients=list(unit.recipients or []), notes=notes, appendix=bool(options.get("appendix", True)),
-        subject=str(options.get("subject") or ""))
+        subject=str(options.get("subject") or ""), structure=structure_for(s, unit.id, report.period.kind))
 
 
 def report_by_label(s: Session, unit_code: str, label: str) -> Report | None:

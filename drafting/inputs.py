@@ -1,19 +1,19 @@
 """What a draft is made of, as plain values: read from REPORT.json (scripts) or from the database (chat).
 
-REPORT.json: {"unit": {"name", "level", "parent_name"?, "place"}, "period": {"kind", "start", "end"},
-"report_date", "request"?, "figures": [...], "history": [{"period", "figures"}], "narrative"?: {...},
-"signer": {"authority", "title", "name"}, "recipients": [...]}; optional "appendix" (bool) and "subject"
-(the subject line of a review report, e.g. "Kết quả sơ kết 02 năm thực hiện Đề án 06").
+REPORT.json: {"unit": {"name", "level", "parent_name"?, "parent_level"?, "place"}, "period": {"kind", "start",
+"end"}, "report_date", "request"?, "figures": [...], "history": [{"period", "figures"}], "narrative"?: {...},
+"signer": {"authority", "title", "name"}, "recipients": [...]}; optional "appendix" (bool), "subject" (the subject
+line of a review report, e.g. "Kết quả sơ kết 02 năm thực hiện Đề án 06") and "structure" (the report's structure
+as an outline, drafting/structure.py; the built-in default when absent).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
+from drafting.structure import Structure, parse_outline
 from figures.periods import PeriodSpec
 from figures.types import FigureInput, PeriodFigures
-
-NARRATIVE_KEYS = ("chi_dao", "ton_tai", "nhiem_vu", "kien_nghi")
 
 
 @dataclass
@@ -22,7 +22,9 @@ class UnitInfo:
     level: str = "xa"
     place: str = ""  # date line: "Hòa An"
     agency: str = ""  # "ỦY BAN NHÂN DÂN XÃ HÒA AN"
-    parent_agency: str = ""  # "UBND HUYỆN MINH GIANG"
+    parent_agency: str = ""  # "UBND HUYỆN MINH GIANG", as the unit's admin set it (may be empty)
+    parent_name: str = ""  # "huyện Minh Giang": the parent unit, if any
+    parent_level: str = ""  # tinh | huyen
 
     def __post_init__(self) -> None:
         if not self.agency:
@@ -67,6 +69,7 @@ class DraftInput:
     appendix: bool = True
     subject: str = ""  # override of the generated subject line (review reports)
     doc_symbol: str = "BC-UBND"
+    structure: Structure | None = None  # the unit's report structure; None = the built-in default
 
     @property
     def period(self) -> PeriodSpec:
@@ -77,9 +80,10 @@ class DraftInput:
         """Parse REPORT.json; raises ValueError with the offending field on malformed input."""
         try:
             u = d["unit"]
+            parent_name = str(u.get("parent_name") or "")
             unit = UnitInfo(name=str(u["name"]), level=str(u.get("level") or "xa"), place=str(u.get("place") or ""),
-                            agency=str(u.get("agency") or ""),
-                            parent_agency=str(u.get("parent_agency") or _parent_agency(u.get("parent_name"))))
+                            agency=str(u.get("agency") or ""), parent_agency=str(u.get("parent_agency") or ""),
+                            parent_name=parent_name, parent_level=str(u.get("parent_level") or level_of(parent_name)))
             period = PeriodSpec.from_dict(d["period"])
             figures = [FigureInput.from_dict(f) for f in d.get("figures", [])]
             history = [PeriodFigures.from_dict(h) for h in d.get("history", [])]
@@ -89,13 +93,20 @@ class DraftInput:
         except KeyError as e:
             raise ValueError(f"missing field {e.args[0]!r}") from None
         narrative = {k: str(v) for k, v in (d.get("narrative") or {}).items() if isinstance(v, str)}
+        structure = parse_outline(str(d["structure"])) if d.get("structure") else None
         return cls(unit=unit, current=PeriodFigures(period, figures), report_date=report_date, history=history,
                    request=str(d.get("request") or ""), narrative=narrative, signer=signer,
                    recipients=[str(r) for r in d.get("recipients", [])],
                    notes={f.indicator: f.note for f in figures if f.note},
-                   appendix=bool(d.get("appendix", True)), subject=str(d.get("subject") or ""))
+                   appendix=bool(d.get("appendix", True)), subject=str(d.get("subject") or ""), structure=structure)
 
 
-def _parent_agency(parent_name: object) -> str:
-    """'huyện Hoằng Hóa' -> 'UBND HUYỆN HOẰNG HÓA'."""
-    return f"UBND {parent_name}".upper() if parent_name else ""
+def level_of(unit_name: str) -> str:
+    """The level a unit's name says: 'tỉnh Hậu Giang' -> tinh; 'huyện …', 'quận …', 'thị xã …', 'thành phố …'
+    (a provincial city) -> huyen; otherwise xa."""
+    head = unit_name.strip().lower()
+    if head.startswith("tỉnh"):
+        return "tinh"
+    if head.startswith(("huyện", "quận", "thị xã", "thành phố")):
+        return "huyen"
+    return "xa" if head else ""

@@ -9,16 +9,17 @@ from docxtpl import DocxTemplate, InlineImage
 
 from common.vnnum import fmt_pct, rate
 from drafting.build_template import TEMPLATE_PATH
+from drafting.changes import Snapshot, snapshot
 from drafting.chart import TITLE as CHART_TITLE
 from drafting.chart import render_chart
-from drafting.inputs import NARRATIVE_KEYS, DraftInput
+from drafting.header import governing_agency
+from drafting.inputs import DraftInput
 from drafting.sections import Body, build_body
 from drafting.sentences import count
+from drafting.structure import default_structure, plain_title
 from drafting.wording import agency_lines, closing, in_period, opening, place_date, recipient_lines, subject_lines
 from knowledge.catalogue import Catalogue, load_catalogue
-
-NARRATIVE_NAMES = {"chi_dao": "công tác chỉ đạo", "ton_tai": "tồn tại, hạn chế", "nhiem_vu": "nhiệm vụ kỳ tới",
-                   "kien_nghi": "kiến nghị"}
+from knowledge.report_parts import load_vocabulary
 
 
 @dataclass
@@ -27,6 +28,7 @@ class RenderResult:
     chart: Path | None
     warnings: list[str] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)  # three short lines for the chat
+    snapshot: Snapshot | None = None  # figures and sections, to tell the next version what changed
 
 
 def _service_rows(inp: DraftInput, cat: Catalogue) -> list[dict]:
@@ -36,9 +38,13 @@ def _service_rows(inp: DraftInput, cat: Catalogue) -> list[dict]:
         received, online = figs.get(f"dvc.{svc.id}.tiep_nhan"), figs.get(f"dvc.{svc.id}.truc_tuyen")
         if received is None and online is None:
             continue
-        share = rate(online.value, received.value) if (received and online) else None
-        rows.append({"tt": len(rows) + 1, "name": svc.name, "ministry": svc.ministry,
-                     "received": count(received.value) if received else "",
+        if received and online:
+            share = rate(online.value, received.value)
+        else:  # a figure written x/y carries its own rate
+            share = rate(received.value, received.denominator) if received and received.denominator else None
+        shown = "" if received is None else count(received.value) if received.denominator is None else \
+            f"{count(received.value)}/{count(received.denominator)}"
+        rows.append({"tt": len(rows) + 1, "name": svc.name, "ministry": svc.ministry, "received": shown,
                      "online": count(online.value) if online else "",
                      "rate": fmt_pct(share) if share is not None else ""})
     return rows
@@ -68,7 +74,10 @@ def _summary(inp: DraftInput, body: Body, appendix: bool) -> list[str]:
         line2 = f"So với {w.prev_name}: {up} chỉ tiêu tăng, {down} chỉ tiêu giảm."
     else:
         line2 = "Chưa có số liệu kỳ trước để so sánh."
-    missing = [NARRATIVE_NAMES[k] for k in NARRATIVE_KEYS if not inp.narrative.get(k, "").strip()]
+    vocab = load_vocabulary()
+    asked = (inp.structure or default_structure()).asked()
+    missing = [vocab.parts[p.key].short if p.key in vocab.parts else plain_title(p.title).lower()
+               for p in asked if not inp.narrative.get(p.key, "").strip()]
     line3 = f"Phụ lục: {'có' if appendix else 'không'}. " + \
             (f"Chưa có nội dung: {', '.join(missing)}." if missing else "Đủ các phần nội dung.")
     return [line1, line2, line3]
@@ -89,7 +98,8 @@ def render(inp: DraftInput, out: Path, *, with_chart: bool = True, cat: Catalogu
     tpl = DocxTemplate(str(TEMPLATE_PATH))
     appendix = _appendix(tpl, inp, cat, chart)
     context = {
-        "parent_agency": inp.unit.parent_agency.upper(),
+        "parent_agency": governing_agency(inp.unit.level, inp.unit.parent_agency, inp.unit.parent_name,
+                                          inp.unit.parent_level, inp.report_date),
         "agency_lines": agency_lines(inp.unit.agency),
         "doc_symbol": inp.doc_symbol,
         "place_date": place_date(inp.unit.place, inp.report_date),
@@ -104,4 +114,4 @@ def render(inp: DraftInput, out: Path, *, with_chart: bool = True, cat: Catalogu
     }
     tpl.render(context, autoescape=True)
     tpl.save(str(out))
-    return RenderResult(out, chart, warnings, _summary(inp, body, appendix is not None))
+    return RenderResult(out, chart, warnings, _summary(inp, body, appendix is not None), snapshot(inp, body))

@@ -1,36 +1,32 @@
-"""Figure sentences in the seed reports' style, written by code from stored figures only.
+"""Figure sentences in the seed reports' style, from the patterns written for each indicator
+(knowledge/templates/sentences.yaml) and stored figures only.
 
     Thu nhận 60 hồ sơ cấp CCCD (cấp mới 33, cấp đổi 11, cấp lại 16), tăng 5 hồ sơ (9,1%) so với tuần trước;
     lũy kế 4.652 hồ sơ.
     Cập nhật CMND 9 số: 04/04 trường hợp, đạt 100%.
-    Nhập thông tin Hội Nông dân (lũy kế): 1.389 trường hợp, tăng 4 trường hợp so với tuần trước.
+    Nhập thông tin Hội Nông dân (lũy kế): 48.225/51.074 trường hợp (đã nhập/cần nhập), đạt 94,4%.
 
 Every number is a stored figure or arithmetic on stored figures, formatted with common.vnnum. A figure is
-written once: parts and the cumulative twin go inside their parent's sentence.
+written once: parts and the cumulative twin go inside their parent's sentence. A figure with a denominator is
+always written x/y with its rate computed here; a figure that is not stored is not written at all.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from common.vnnum import fmt_num, fmt_pct, rate
-from common.vntext import fold
+from common.vntext import fold, lower_first
+from drafting.patterns import Patterns, load_patterns
+from figures.checks import rate_agrees
 from figures.periods import PREVIOUS_NAMES
 from figures.types import FigureInput, PeriodFigures
 from knowledge.catalogue import Catalogue, Indicator, Service
-
-RATE_TOLERANCE = 1.0  # percentage points between a stated rate and value/denominator before we warn
 
 
 def count(v: float) -> str:
     """Counts as the reports write them: '04', '60', '2.291'."""
     return fmt_num(v, 1, pad2=True)
-
-
-def _lower_first(label: str) -> str:
-    head, _, rest = label.partition(" ")
-    if len(head) > 1 and head.isupper():  # an acronym such as CCCD stays as it is
-        return label
-    return label[:1].lower() + label[1:]
 
 
 def part_label(parent_name: str, part_name: str) -> str:
@@ -44,21 +40,12 @@ def part_label(parent_name: str, part_name: str) -> str:
     j = 0
     while j < min(len(a), len(b) - 1) and fold(a[-1 - j]) == fold(b[-1 - j]):
         j += 1
-    return _lower_first(" ".join(b[:len(b) - j]).strip(" :"))
+    return lower_first(" ".join(b[:len(b) - j]).strip(" :"))
 
 
 def _labelled(label: str, value: str) -> str:
     """'cấp mới 33', but 'mức 1: 5' where a bare number would run into the label's own digit."""
     return f"{label}: {value}" if label[-1:].isdigit() else f"{label} {value}"
-
-
-def _lead(name: str, value: str, unit: str) -> str:
-    """'Thu nhận 60 hồ sơ cấp CCCD' when the unit is a word group inside the name, else 'Tên: 60 hồ sơ'."""
-    words, uw = name.split(), [fold(w) for w in unit.split()]
-    for i in range(1, len(words) - len(uw) + 1):
-        if [fold(w) for w in words[i:i + len(uw)]] == uw:
-            return " ".join([*words[:i], value, *words[i:]])
-    return f"{name}: {value} {unit}"
 
 
 def previous_of(current: PeriodFigures, history: list[PeriodFigures]) -> tuple[PeriodFigures | None, str]:
@@ -72,10 +59,17 @@ def previous_of(current: PeriodFigures, history: list[PeriodFigures]) -> tuple[P
     return prev, prev.period.label
 
 
+@dataclass(frozen=True)
+class ServiceLine:
+    text: str
+    pair: bool  # written as x/y, so the block's lead says what x and y mean
+
+
 class SentenceWriter:
     def __init__(self, cat: Catalogue, current: PeriodFigures, history: list[PeriodFigures],
-                 notes: dict[str, str] | None = None):
+                 notes: dict[str, str] | None = None, patterns: Patterns | None = None):
         self.cat = cat
+        self.patterns = patterns or load_patterns()
         self.figs = current.by_indicator()
         previous, self.prev_name = previous_of(current, history)
         self.prev = previous.by_indicator() if previous else {}
@@ -99,17 +93,23 @@ class SentenceWriter:
         pct = f" ({fmt_pct(abs(d) / prev.value * 100)})" if prev.value and ind.kind != "cumulative" else ""
         return f", {'tăng' if d > 0 else 'giảm'} {fmt_num(abs(d))} {ind.unit}{pct} so với {self.prev_name}"
 
-    def _fraction(self, ind: Indicator, f: FigureInput) -> str:
-        if f.denominator is None:
-            return f"{count(f.value)} {ind.unit}"
-        text = f"{count(f.value)}/{count(f.denominator)} {ind.unit}"
-        r = rate(f.value, f.denominator)
-        if r is not None:
-            text += f", đạt {fmt_pct(r)}"
-            if f.rate is not None and abs(f.rate - r) > RATE_TOLERANCE:
-                self.warnings.append(f"{ind.name}: tỷ lệ ghi {fmt_pct(f.rate)} khác tỷ lệ tính được {fmt_pct(r)}; "
-                                     "dự thảo dùng tỷ lệ tính được.")
-        return text
+    def _value(self, f: FigureInput) -> str:
+        """'60', or '399/587' for a figure with a denominator."""
+        return count(f.value) if f.denominator is None else f"{count(f.value)}/{count(f.denominator)}"
+
+    def _rate(self, name: str, value: float, denominator: float | None, stated: float | None = None) -> str:
+        """', đạt 68%' computed from the figures; a stated rate that disagrees is warned about, not written."""
+        r = rate(value, denominator) if denominator is not None else None
+        if r is None:
+            return ""
+        if stated is not None and not rate_agrees(stated, r):
+            self.warnings.append(f"{name}: tỷ lệ ghi {fmt_pct(stated)} khác tỷ lệ tính được {fmt_pct(r)}; "
+                                 "dự thảo dùng tỷ lệ tính được.")
+        return f", đạt {fmt_pct(r)}"
+
+    def _label(self, parent: Indicator, part_id: str) -> str:
+        part = self.cat.indicators[part_id]
+        return self.patterns.of(part).label or part_label(parent.name, part.name)
 
     def _notes(self, ids: list[str]) -> str:
         """Reasons kept for these figures: the sentence's own after it ('…, do …' or ' (…)'), a part's
@@ -120,7 +120,7 @@ class SentenceWriter:
             if not note:
                 continue
             if n:
-                out += f"; {part_label(self.cat.indicators[ids[0]].name, self.cat.indicators[i].name)}: {note}"
+                out += f"; {self._label(self.cat.indicators[ids[0]], i)}: {note}"
             else:
                 out += f", {note}" if fold(note).startswith(("do ", "vi ")) else f" ({note})"
         return out
@@ -131,55 +131,74 @@ class SentenceWriter:
     # --- sentences -------------------------------------------------------------------------------
     def sentence(self, ind_id: str) -> str:
         ind, f = self.cat.indicators[ind_id], self.figs[ind_id]
+        pattern = self.patterns.of(ind)
         ids = [ind_id]
-        if ind.kind == "cumulative":
-            name = ind.name if "lũy kế" in ind.name else f"{ind.name} (lũy kế)"
-            text = f"{name}: {count(f.value)} {ind.unit}{self._change(ind, f.value)}"
-        elif f.denominator is not None or ind.pair:
-            text = f"{ind.name}: {self._fraction(ind, f)}"
-        else:
-            text = _lead(ind.name, count(f.value), ind.unit)
-            parts = [p for p in ind.parts if p in self.figs]
-            if parts:
-                labels = [_labelled(part_label(ind.name, self.cat.indicators[p].name), count(self.figs[p].value))
-                          for p in parts]
-                text += f" ({', '.join(labels)})"
-                ids += parts
-            text += self._change(ind, f.value)
-            if ind.twin and ind.twin in self.figs:
-                twin = self.cat.indicators[ind.twin]
-                text += f"; lũy kế {count(self.figs[ind.twin].value)} {twin.unit}"
-                ids.append(ind.twin)
+        text = pattern.clause(ind, self._value(f))
+        if f.denominator is not None and pattern.pair:
+            text += f" ({pattern.pair})"
+        parts = [p for p in ind.parts if p in self.figs]
+        if parts:
+            text += " (" + ", ".join(_labelled(self._label(ind, p), self._value(self.figs[p])) for p in parts) + ")"
+            ids += parts
+        text += self._rate(ind.name, f.value, f.denominator, f.rate)
+        text += self._change(ind, f.value)
+        if ind.twin and ind.twin in self.figs:
+            twin = self.cat.indicators[ind.twin]
+            text += f"; lũy kế {self._value(self.figs[ind.twin])} {twin.unit}"
+            ids.append(ind.twin)
         self._use(*ids)
         return text + self._notes(ids) + "."
 
-    def service_sentence(self, svc: Service) -> str | None:
+    def service_sentence(self, svc: Service, label: str = "", as_pair: bool = False) -> ServiceLine | None:
         """'Đăng ký thường trú: tiếp nhận 106 hồ sơ (đã trả kết quả 48, …), giảm 4 hồ sơ (3,6%) so với tuần
-        trước; trực tuyến 97 hồ sơ, đạt 91,5%.'"""
+        trước; trực tuyến 97 hồ sơ, đạt 91,5%.', or '…: 97/106 hồ sơ, đạt 91,5%.' written as x/y."""
+        sp = self.patterns.services
         received_id, online_id = f"dvc.{svc.id}.tiep_nhan", f"dvc.{svc.id}.truc_tuyen"
         received, online = self.figs.get(received_id), self.figs.get(online_id)
         statuses = [p for p in self.cat.children(received_id) if p in self.figs]
         if received is None and online is None and not statuses:
             return None
-        bits, ids = [], []
+        rind = self.cat.indicators[received_id]
+        listed = ", ".join(_labelled(sp.statuses.get(p.rsplit(".", 1)[1]) or self._label(rind, p),
+                                     self._value(self.figs[p])) for p in statuses)
+        ids = ([received_id] if received is not None else []) + statuses
+        xy = self._service_pair(svc, received, online, as_pair)
+        if xy is not None:
+            x, y, ids_xy, stated = xy
+            text = sp.pair.format(value=f"{count(x)}/{count(y)}") + (f" ({listed})" if listed else "")
+            text += self._rate(svc.name, x, y, stated)
+            if received is not None:
+                text += self._change(rind, received.value)
+            ids = list(dict.fromkeys(ids + ids_xy))
+            self._use(*ids)
+            return ServiceLine(f"{label or svc.name}: {text}{self._notes(ids)}.", True)
+        bits = []
         if received is not None or statuses:
-            text = f"tiếp nhận {count(received.value)} hồ sơ" if received is not None else ""
-            if statuses:
-                rname = self.cat.indicators[received_id].name
-                listed = ", ".join(_labelled(part_label(rname, self.cat.indicators[p].name), count(self.figs[p].value))
-                                   for p in statuses)
+            text = "" if received is None else sp.received.format(value=self._value(received)) + self._rate(
+                svc.name, received.value, received.denominator, received.rate)
+            if listed:
                 text = f"{text} ({listed})" if text else listed
             if received is not None:
-                text += self._change(self.cat.indicators[received_id], received.value)
+                text += self._change(rind, received.value)
             bits.append(text)
-            ids += ([received_id] if received is not None else []) + statuses
         if online is not None:
-            share = rate(online.value, received.value) if received is not None else None
-            bits.append(f"trực tuyến {count(online.value)} hồ sơ"
-                        + (f", đạt {fmt_pct(share)}" if share is not None else ""))
+            bits.append(sp.online.format(value=self._value(online)) + self._rate(
+                svc.name, online.value, online.denominator if online.denominator is not None else
+                (received.value if received is not None else None), online.rate))
             ids.append(online_id)
         self._use(*ids)
-        return f"{svc.name}: {'; '.join(bits)}{self._notes(ids)}."
+        return ServiceLine(f"{label or svc.name}: {'; '.join(bits)}{self._notes(ids)}.", False)
+
+    def _service_pair(self, svc: Service, received: FigureInput | None, online: FigureInput | None,
+                      as_pair: bool) -> tuple[float, float, list[str], float | None] | None:
+        """(x, y, ids, stated rate) when a service is written x/y: its figure carries a denominator, or the
+        structure writes services as online/received."""
+        if received is not None and received.denominator is not None and online is None:
+            return received.value, received.denominator, [f"dvc.{svc.id}.tiep_nhan"], received.rate
+        if as_pair and received is not None and online is not None and received.denominator is None \
+                and online.denominator is None:
+            return online.value, received.value, [f"dvc.{svc.id}.tiep_nhan", f"dvc.{svc.id}.truc_tuyen"], online.rate
+        return None
 
     def section_sentences(self, section_id: str) -> list[str]:
         """Sentences of a section's own indicators (services excluded), in catalogue order."""

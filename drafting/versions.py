@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from common.vntext import fold
 from db.models import Draft, Report
 from db.repo import reports
+from drafting.changes import Snapshot, changes, summary_lines
 from drafting.from_db import draft_input
 from drafting.render import RenderResult, render
+from knowledge.catalogue import load_catalogue
 
 
 def _slug(text: str) -> str:
@@ -37,7 +39,21 @@ def new_version(s: Session, report: Report, drafts_dir: Path, report_date: date,
     out = Path(drafts_dir) / _slug(report.unit.code) / f"{_slug(report.period.label)}-v{number}.docx"
     result = render(draft_input(s, report, report_date), out)
     draft = Draft(report_id=report.id, version=number, path=str(out), report_revision=report.revision,
-                  sha256=hashlib.sha256(out.read_bytes()).hexdigest(), note=note, created_by=created_by)
+                  sha256=hashlib.sha256(out.read_bytes()).hexdigest(), note=note, created_by=created_by,
+                  content=result.snapshot.as_dict() if result.snapshot else {})
     s.add(draft)
     s.flush()
     return draft, result
+
+
+def changes_since_previous(s: Session, draft: Draft) -> list[str]:
+    """One screen on what changed since the version before `draft`; nothing for a first version (or one made
+    before versions kept their content)."""
+    previous = s.scalar(select(Draft).where(Draft.report_id == draft.report_id, Draft.version < draft.version)
+                        .order_by(Draft.version.desc()).limit(1))
+    if previous is None:
+        return []
+    old, new = Snapshot.from_dict(previous.content), Snapshot.from_dict(draft.content)
+    if old is None or new is None:
+        return []
+    return summary_lines(changes(old, new), load_catalogue(), previous.version)

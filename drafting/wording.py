@@ -5,8 +5,6 @@ from datetime import date
 
 from figures.periods import PeriodSpec, subject_phrase
 
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
-
 
 def place_date(place: str, d: date) -> str:
     """'Hòa An, ngày 01 tháng 12 năm 2023': days under 10 and months 1-2 get a leading zero (NĐ 30/2020)."""

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from common.vnnum import fmt_num, fmt_pct, rate
+from common.vntext import lower_first
 from figures.periods import KIND_NAMES, PREVIOUS_NAMES, Calendar, PeriodSpec, previous_period
 from figures.types import FigureInput, PeriodFigures
 from knowledge.catalogue import Catalogue, load_catalogue
@@ -214,13 +215,6 @@ def below_100(actual: float) -> float:
     """actual < 100 shown with one decimal, or two when one would round it up to 100."""
     r = round(actual, 1)
     return r if r < 100 else math.floor(actual * 100) / 100
-
-
-def lower_first(s: str) -> str:
-    """Lower-case the first letter for use mid-sentence, unless it starts an abbreviation (CCCD, TTHC)."""
-    if len(s) > 1 and s[1].isupper():
-        return s
-    return s[:1].lower() + s[1:]
 
 
 STRUCTURAL_RULES: tuple[Rule, ...] = (negative_values, sums, parts_within_whole, stated_rates)

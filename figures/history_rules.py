@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from statistics import median
 
-from figures.checks import EPS, ERROR, WARNING, CheckInput, Finding, Rule, lower_first, num
+from common.vntext import lower_first
+from figures.checks import EPS, ERROR, WARNING, CheckInput, Finding, Rule, num
 
 Z_LIMIT = 3.5  # modified z-score beyond which a value is an outlier (Iglewicz and Hoaglin)
 MIN_ROBUST_HISTORY = 5  # periods needed before median/MAD is trusted; fewer use the ratio bound

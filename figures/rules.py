@@ -10,7 +10,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field, model_validator
 
-from figures.checks import EPS, CheckInput, Finding, lower_first, num
+from common.vntext import lower_first
+from figures.checks import EPS, CheckInput, Finding, num
 from knowledge.catalogue import load_catalogue
 
 RULES_PATH = Path(__file__).resolve().parents[1] / "knowledge" / "rules.yaml"

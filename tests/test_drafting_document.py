@@ -140,7 +140,7 @@ def test_every_figure_written_once_with_right_comparisons(week):
     assert "Thu nhận 654 hồ sơ định danh điện tử, giảm 46 hồ sơ (6,6%) so với tuần trước" in body
     assert "Đăng ký thường trú: tiếp nhận 106 hồ sơ, không thay đổi so với tuần trước; trực tuyến 97 hồ sơ, đạt 91,5%" in body
     assert "Cập nhật CMND 9 số: 04/04 trường hợp, đạt 100%" in body
-    assert "Sai lệch thông tin giữa CCCD và DLDC: 08/16 trường hợp, đạt 50%" in body
+    assert "Cập nhật sai lệch thông tin giữa CCCD và DLDC: 08/16 trường hợp, đạt 50%" in body
     assert "Nhập thông tin Hội Nông dân (lũy kế): 1.389 trường hợp, tăng 9 trường hợp so với tuần trước" in body
     assert "Thông báo lưu trú: tiếp nhận 212 hồ sơ." in body  # no prior figure: no comparison invented
     assert body.endswith("trên địa bàn thành phố Ngã Bảy./.")

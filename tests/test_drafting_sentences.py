@@ -75,7 +75,7 @@ def test_comparison_names_a_non_adjacent_period():
 def test_part_without_its_parent_gets_its_own_sentence():
     cat = load_catalogue()
     w = SentenceWriter(cat, _pf(WEEK_SPEC, cccd__cap_moi=2), [])
-    assert w.section_sentences("cccd_dinh_danh") == ["Cấp mới CCCD: 02 hồ sơ."]
+    assert w.section_sentences("cccd_dinh_danh") == ["Thu nhận 02 hồ sơ cấp mới CCCD."]
 
 
 def test_signer_lines_and_recipients():

@@ -25,9 +25,10 @@ from common.vntext import fold
 from db.models import Identity, Officer, Report, ReportStatus
 from db.repo import reports
 from drafting.from_db import draft_input
-from drafting.inputs import NARRATIVE_KEYS
 from drafting.sections import build_body, find_slot
-from drafting.versions import new_version, versions
+from drafting.structure import Part
+from drafting.unit_structures import structure_for
+from drafting.versions import changes_since_previous, new_version, versions
 from knowledge.catalogue import load_catalogue
 from knowledge.vocabulary import status_name
 from reporting import content, lifecycle
@@ -35,12 +36,6 @@ from reporting.findings import is_absence, open_findings, run_checks
 
 FLOW, RETURN_FLOW = "duthao", "tralai"
 WRITERS = ("reporter", "admin")
-ASKED = {
-    "chi_dao": "Công tác chỉ đạo, triển khai trong kỳ (văn bản đã ban hành, việc đã chỉ đạo)",
-    "ton_tai": "Tồn tại, hạn chế, nguyên nhân",
-    "nhiem_vu": "Nhiệm vụ trọng tâm kỳ tới",
-    "kien_nghi": "Kiến nghị, đề xuất",
-}
 MAX_FINDINGS_SHOWN = 5
 _MAKE_DRAFT = re.compile(r"^(lam|tao|xuat|gui)( ban| cho toi| giup toi)? du thao( bao cao)?$")
 _EDIT = re.compile(r"^(sua|viet lai|thay) (noi dung )?(?P<ref>.+)$")
@@ -138,16 +133,23 @@ def start_draft(ctx: Ctx) -> None:
         raise OfficerError("Báo cáo kỳ này chưa có số liệu nào. Anh/chị gửi số liệu trước (ví dụ: "
                            "\"cấp CCCD 60, mới 33, đổi 11, lại 16\") rồi gõ /duthao.")
     if report.status in ("draft", "returned") and ctx.roles() & set(WRITERS):
-        missing = [k for k in NARRATIVE_KEYS if k not in (report.narrative or {})]
+        missing = [p for p in _asked(ctx, report) if p.key not in (report.narrative or {})]
         if missing:
             return _ask(ctx, report, missing[0])
     deliver(ctx, report, "tạo dự thảo")
 
 
-def _ask(ctx: Ctx, report: Report, key: str) -> None:
+def _asked(ctx: Ctx, report: Report) -> list[Part]:
+    """The parts of the unit's report structure the officer writes, in report order."""
+    return structure_for(ctx.s, report.unit_id, report.period.kind).asked()
+
+
+def _ask(ctx: Ctx, report: Report, part: Part) -> None:
+    key = part.key
     ctx.set_flow(FLOW, key, report_id=report.id)
-    n = NARRATIVE_KEYS.index(key) + 1
-    text = f"Phần «{ASKED[key]}» ({n}/{len(NARRATIVE_KEYS)}): anh/chị gõ nội dung kỳ này"
+    asked = _asked(ctx, report)
+    n = [p.key for p in asked].index(key) + 1
+    text = f"Phần «{part.ask}» ({n}/{len(asked)}): anh/chị gõ nội dung kỳ này"
     buttons = []
     prev = _previous_text(ctx, report, key)
     if prev:
@@ -160,7 +162,7 @@ def _ask(ctx: Ctx, report: Report, key: str) -> None:
 
 
 def _after_answer(ctx: Ctx, report: Report) -> None:
-    missing = [k for k in NARRATIVE_KEYS if k not in (report.narrative or {})]
+    missing = [p for p in _asked(ctx, report) if p.key not in (report.narrative or {})]
     if missing:
         return _ask(ctx, report, missing[0])
     ctx.clear_flow()
@@ -170,10 +172,10 @@ def _after_answer(ctx: Ctx, report: Report) -> None:
 @router.state(FLOW)
 def narrative_answer(ctx: Ctx) -> bool:
     key = ctx.state.step
-    if key not in NARRATIVE_KEYS:
+    report = active_report(ctx, *WRITERS, create=False)
+    if key not in {p.key for p in _asked(ctx, report)}:
         ctx.clear_flow()
         return False
-    report = active_report(ctx, *WRITERS, create=False)
     reports.ensure_editable(report)
     typed = fold(ctx.text).strip(" .!")
     if typed in _TYPED_SKIP:  # the button's words typed, e.g. on a chat without buttons: never stored as text
@@ -194,10 +196,10 @@ _TYPED_REUSE = {"dung lai", "dung lai noi dung ky truoc", "nhu ky truoc"}
 @router.button("duthao:")
 def narrative_button(ctx: Ctx) -> None:
     _, action, key = (ctx.incoming.payload.split(":") + ["", ""])[:3]
-    if key not in NARRATIVE_KEYS or action not in ("reuse", "skip"):
+    report = active_report(ctx, *WRITERS, create=False)
+    if key not in {p.key for p in _asked(ctx, report)} or action not in ("reuse", "skip"):
         ctx.say("Nút này đã hết hiệu lực. Gõ /duthao để làm dự thảo.")
         return
-    report = active_report(ctx, *WRITERS, create=False)
     reports.ensure_editable(report)
     _set_narrative(ctx, report, key, _previous_text(ctx, report, key) if action == "reuse" else "")
     _after_answer(ctx, report)
@@ -209,6 +211,7 @@ def deliver(ctx: Ctx, report: Report, note: str) -> None:
     draft, result = new_version(ctx.s, report, ctx.settings.drafts_dir, ctx.today(),
                                 created_by=ctx.officer.id, note=note)
     lines = [f"Dự thảo phiên bản {draft.version}. {result.summary[0]}", *result.summary[1:]]
+    lines += changes_since_previous(ctx.s, draft)
     lines += _findings_lines(open_findings(ctx.s, report))
     lines += [f"Lưu ý: {w}" for w in result.warnings]
     lines.append("\nSửa: «sửa mục 3: …», «thêm vào kiến nghị: …», «bỏ phụ lục». Trình lãnh đạo: /trinh.")
@@ -236,14 +239,15 @@ def _edit_part(ctx: Ctx, ref: str, text: str, replace: bool) -> None:
     report = active_report(ctx, *WRITERS, create=False)
     reports.ensure_editable(report)
     cat = load_catalogue()
-    shown = build_body(draft_input(ctx.s, report, ctx.today()), cat).slots
-    slot = find_slot(cat, report.period, shown, ref)
+    inp = draft_input(ctx.s, report, ctx.today())
+    shown = build_body(inp, cat).slots
+    slot = find_slot(cat, report.period, shown, ref, inp.structure)
     if slot is None:
         parts = "; ".join(f"{s.number}. {s.title}" for s in shown)
         raise OfficerError(f"Không tìm thấy mục «{ref}». Các mục trong dự thảo: {parts}.")
     _set_narrative(ctx, report, slot.key, text, append=not replace)
     name = f"mục {slot.number}" if slot.number else f"mục «{slot.title}»"
-    if slot.key not in NARRATIVE_KEYS:
+    if slot.key not in {p.key for p in _asked(ctx, report)}:
         ctx.say("Số liệu trong mục này lấy từ số liệu đã nhập; muốn sửa số, anh/chị gửi lại số liệu đúng.")
     deliver(ctx, report, f"{'sửa' if replace else 'thêm vào'} {name}")
 
