@@ -303,6 +303,7 @@ def submit_command(ctx: Ctx) -> None:
     report = active_report(ctx, *WRITERS, create=False)
     sub = lifecycle.submit(ctx.s, report, ctx.officer.id, ctx.settings.drafts_dir, ctx.today())
     draft, result = sub.draft, sub.rendered
+    changes = changes_since_previous(ctx.s, draft)  # so a leader on a phone sees what is new
     reached, unreached = [], []
     for a in sub.approvers:
         chat = _chat_of(ctx, a.id)
@@ -311,7 +312,8 @@ def submit_command(ctx: Ctx) -> None:
             continue
         reached.append(a.display_name)
         ctx.say(f"{ctx.officer.display_name} trình báo cáo {_label(report)} (dự thảo phiên bản {draft.version}).\n"
-                + "\n".join(result.summary) + "\nGõ /duyet để duyệt, hoặc /tralai <lý do> để trả lại.",
+                + "\n".join([*result.summary, *changes])
+                + "\nGõ /duyet để duyệt, hoặc /tralai <lý do> để trả lại.",
                 buttons=[Button("Duyệt", f"review:ok:{report.id}:{draft.version}"),
                          Button("Trả lại", f"review:back:{report.id}")],
                 files=[result.path], photos=[result.chart] if result.chart else [], to_chat=chat)
