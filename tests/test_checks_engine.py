@@ -1,9 +1,6 @@
 """The checks engine (figures/checks.py) on the case set from the seed reports, on properties of the sum and
 rate rules, on the demo's consistent history, and through `baocao check --json`."""
 import json
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +9,9 @@ import yaml
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from bot.cli import app
 from common.vnnum import fmt_int
 from figures import rules as rules_mod
 from figures.checks import check_report, parse_check_request, period_before
@@ -154,10 +153,8 @@ def test_demo_history_is_clean(demo_app):
         assert checked >= 11
 
 
-def _cli(stdin: str, data_dir):
-    env = {**os.environ, "DATA_DIR": str(data_dir)}
-    return subprocess.run([sys.executable, "-m", "bot", "check", "--json"], input=stdin, capture_output=True,
-                          text=True, env=env, timeout=60)
+def _cli(stdin: str):
+    return CliRunner().invoke(app, ["check", "--json"], input=stdin)
 
 
 def test_cli_contract(data_dir):
@@ -167,20 +164,20 @@ def test_cli_contract(data_dir):
                        {"indicator": "tuyen_truyen.luot_nguoi", "value": 6200}],
            "history": [{"period": {"kind": "tuan", "start": "2023-08-10", "end": "2023-08-16"},
                         "figures": [{"indicator": "tuyen_truyen.luot_nguoi", "value": 620}]}]}
-    out = _cli(json.dumps(req), data_dir)
-    assert out.returncode == 0, out.stderr
+    out = _cli(json.dumps(req))
+    assert out.exit_code == 0, out.output
     [f] = json.loads(out.stdout)["findings"]
     assert f["rule"] == "outlier.high" and f["severity"] == "warning"
     assert f["indicators"] == ["tuyen_truyen.luot_nguoi"] and "cao gấp 10 lần tuần trước (620)" in f["message"]
     req["figures"][3]["value"] = 16
     req["history"] = []
-    assert json.loads(_cli(json.dumps(req), data_dir).stdout) == {"findings": []}
+    assert json.loads(_cli(json.dumps(req)).stdout) == {"findings": []}
 
 
 @pytest.mark.parametrize("stdin", ["{not json", "[]", '{"period": {"kind": "tuan"}}',
                                    '{"period": {"kind": "tuan", "start": "2023-08-17", "end": "2023-08-23"}, '
                                    '"figures": [{"indicator": "x", "value": "sáu mươi"}]}'])
 def test_cli_rejects_malformed_input_with_exit_code_2(stdin, data_dir):
-    out = _cli(stdin, data_dir)
-    assert out.returncode == 2 and out.stdout == ""
+    out = _cli(stdin)
+    assert out.exit_code == 2 and out.stdout == ""
     assert "Dữ liệu vào" in out.stderr
