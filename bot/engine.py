@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.messages import BUTTON, FILE, IMAGE, STICKER, TEXT, VOICE, Button, Incoming, Reply
 from common import clock
-from common.errors import OfficerError
+from common.errors import NotAuthorized, OfficerError
 from common.settings import Settings
 from common.vnnum import fmt_int
 from common.vntext import fold, nfc
@@ -54,6 +54,13 @@ class Ctx:
         self.replies.append(Reply(text, list(buttons or []), list(files or []), list(photos or []), to_chat))
 
     # --- who is speaking, for which unit ---------------------------------------------------------
+    @property
+    def me(self) -> Officer:
+        """The officer speaking; every handler but the public commands runs with one."""
+        if self.officer is None:
+            raise NotAuthorized("Anh/chị chưa thuộc đơn vị nào. Vui lòng nhập mã mời: /start MÃ_MỜI")
+        return self.officer
+
     _access: tuple[int, list[Membership]] | None = field(default=None, init=False, repr=False)  # read once
 
     def memberships(self) -> list[Membership]:

@@ -3,6 +3,8 @@ rate), unit. Numbers come from stored figures and are written in Vietnamese styl
 """
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from knowledge.catalogue import Catalogue
 from reporting.figures import value_text
 
@@ -27,7 +29,7 @@ def section_order(cat: Catalogue) -> dict[str, int]:
 
 
 def progress_text(cat: Catalogue, title: str, figures: dict[str, tuple[float, float | None, float | None]],
-                  template: list[str], skipped: set[str] = frozenset()) -> str:
+                  template: list[str], skipped: Collection[str] = frozenset()) -> str:
     """What is filled (grouped by section) and what the template still misses."""
     order = section_order(cat)
     filled_in_template = [i for i in template if i in figures]
@@ -45,11 +47,11 @@ def progress_text(cat: Catalogue, title: str, figures: dict[str, tuple[float, fl
     if missing:
         lines.append("")
         lines.append(f"Còn thiếu ({len(missing)}):")
-        for section in cat.sections:
-            names = [cat.get(i).name + (" (đã bỏ qua)" if i in skipped else "")
-                     for i in missing if cat.get(i).section == section.id]
+        for sec in cat.sections:
+            names = [cat.indicators[i].name + (" (đã bỏ qua)" if i in skipped else "")
+                     for i in missing if cat.indicators[i].section == sec.id]
             if names:
-                lines.append(f"• {section.name}: " + "; ".join(names))
+                lines.append(f"• {sec.name}: " + "; ".join(names))
     return "\n".join(lines)
 
 

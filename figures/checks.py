@@ -165,7 +165,7 @@ def parts_within_whole(cx: CheckInput) -> Iterator[Finding]:
         meta = cx.cat.get(ind)
         whole = meta.at_most if meta else None
         w = cx.value(whole) if whole else None
-        if w is not None and f.value > w + EPS:
+        if whole is not None and w is not None and f.value > w + EPS:
             yield Finding("part.exceeds_whole", ERROR, [ind, whole],
                           f"{cx.name(ind)} ({num(f.value)}) lớn hơn {lower_first(cx.name(whole))} ({num(w)}).",
                           "Số này là một phần của số kia nên không thể lớn hơn; vui lòng kiểm tra lại.",
@@ -187,7 +187,7 @@ def stated_rates(cx: CheckInput) -> Iterator[Finding]:
             meta = cx.cat.get(ind)
             den = cx.value(meta.at_most) if meta and meta.at_most else None
         actual = rate(f.value, den) if den else None
-        if actual is None or f.value > den + EPS:
+        if den is None or actual is None or f.value > den + EPS:
             continue
         values = (f.value, den, f.rate)
         shown = fmt_pct(actual, 1 if abs(actual - round(actual)) > 0.05 else 0)

@@ -45,7 +45,7 @@ def flow_within_twin_growth(cx: CheckInput) -> Iterator[Finding]:
         meta = cx.cat.get(ind)
         twin = meta.twin if meta else None
         cum = cx.value(twin) if twin else None
-        if cum is None:
+        if twin is None or cum is None:
             continue
         past = _past(cx, twin)
         base = past[0][1] if past else 0.0  # without history the cumulative itself bounds the flow

@@ -72,8 +72,8 @@ def value_text(ind: Indicator | None, value: float, denominator: float | None = 
         text += f" {unit}"
     if stated_rate is not None:
         text += f", đạt {fmt_pct(stated_rate, 2)}"
-    elif denominator:
-        text += f" ({fmt_pct(rate(value, denominator))})"
+    elif denominator and (share := rate(value, denominator)) is not None:
+        text += f" ({fmt_pct(share)})"
     return text
 
 

@@ -16,8 +16,9 @@ CHANNEL = "console"
 
 
 class ConsoleChat:
-    def __init__(self, engine: Engine, user: str, out: TextIO = sys.stdout, json_mode: bool = False):
-        self.engine, self.user, self.out, self.json_mode = engine, user, out, json_mode
+    def __init__(self, engine: Engine, user: str, out: TextIO | None = None, json_mode: bool = False):
+        # sys.stdout is looked up now, not at import: a caller may have redirected it (tests, CliRunner)
+        self.engine, self.user, self.out, self.json_mode = engine, user, out or sys.stdout, json_mode
         self._buttons: list[Button] = []
 
     def send(self, text: str) -> list[Reply]:

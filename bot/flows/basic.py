@@ -21,7 +21,7 @@ def start(ctx: Ctx) -> None:
                 "vui lòng nhập mã mời do quản trị viên cấp: /start MÃ_MỜI")
         return
     roles = ", ".join(role_name(r) for r in sorted(ctx.roles()))
-    ctx.say(f"Xin chào {ctx.officer.display_name}! Anh/chị đang làm việc với {ctx.unit.name} ({roles}).\n"
+    ctx.say(f"Xin chào {ctx.me.display_name}! Anh/chị đang làm việc với {ctx.unit.name} ({roles}).\n"
             "Gõ /baocao để nhập số liệu kỳ này, /help để xem hướng dẫn.")
 
 
@@ -42,7 +42,7 @@ def _join(ctx: Ctx, code: str) -> None:
         people.link_identity(ctx.s, officer, ctx.incoming.channel, ctx.incoming.user_id)
         ctx.officer = officer
         ctx.state.officer_id = officer.id
-    unit = ctx.s.get(Unit, inv.unit_id)
+    unit = ctx.s.get_one(Unit, inv.unit_id)
     people.grant(ctx.s, officer, unit, inv.role)
     ctx.forget_access()
     inv.used_by, inv.used_at = officer.id, now

@@ -94,7 +94,7 @@ def _show_absent(ctx: Ctx, report_id: int, rows: list[FindingRow]) -> None:
     """Absent figures are one message, not one per indicator: the officer sends the numbers as usual or
     confirms in one tap that this period has none."""
     cat = load_catalogue()
-    names = [cat.get(r.indicators[0]).name if cat.get(r.indicators[0]) else r.indicators[0] for r in rows]
+    names = [ind.name if (ind := cat.get(r.indicators[0])) else r.indicators[0] for r in rows]
     shown = names[:MAX_LISTED] + ([f"… và {len(names) - MAX_LISTED} chỉ tiêu khác"] if len(names) > MAX_LISTED else [])
     ctx.say(f"⚠️ {len(rows)} chỉ tiêu chưa có số liệu kỳ này, dù các kỳ gần đây đều báo cáo:\n"
             + "\n".join(f"• {n}" for n in shown)
@@ -110,7 +110,7 @@ def confirm_absent_button(ctx: Ctx) -> None:
         raise InvalidInput("Không tìm thấy báo cáo này. Gõ /kiemtra để xem lại.")
     rows = [r for r in open_findings(ctx.s, report) if is_absence(r)]
     for r in rows:
-        resolve(r, CONFIRMED, "", ctx.officer.id)
+        resolve(r, CONFIRMED, "", ctx.me.id)
     ctx.say(f"Đã xác nhận {len(rows)} chỉ tiêu không có số liệu kỳ này.")
     _show_next(ctx, report)
 
@@ -229,7 +229,7 @@ def confirm_button(ctx: Ctx) -> None:
                 buttons=[Button("Sửa", f"check:fix:{row.id}"),
                          Button("Giữ nguyên và ghi lý do", f"check:keep:{row.id}")])
         return
-    resolve(row, CONFIRMED, "", ctx.officer.id)
+    resolve(row, CONFIRMED, "", ctx.me.id)
     ctx.say("Đã xác nhận số liệu.")
     _show_next(ctx, report)
 
@@ -249,7 +249,7 @@ def on_text(ctx: Ctx) -> bool:
             return True
         _leave(ctx)
         if row.status == "open":
-            resolve(row, KEPT, reason, ctx.officer.id)
+            resolve(row, KEPT, reason, ctx.me.id)
             ctx.say("Đã ghi lý do và giữ nguyên số liệu.")
         _show_next(ctx, report)
         return True
@@ -258,7 +258,7 @@ def on_text(ctx: Ctx) -> bool:
     if number is None:
         ctx.say("Vui lòng nhập một số (ví dụ: 59 hoặc 68,6), hoặc gõ /huy để thôi.")
         return True
-    correct_field(ctx.s, report, indicator, field, number, officer_id=ctx.officer.id, source=ctx.incoming.source,
+    correct_field(ctx.s, report, indicator, field, number, officer_id=ctx.me.id, source=ctx.incoming.source,
                   source_text=ctx.text)
     _leave(ctx)
     ind = load_catalogue().get(indicator)

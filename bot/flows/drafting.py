@@ -80,7 +80,7 @@ def _chat_of(ctx: Ctx, officer_id: int) -> str | None:
 def _notify_submitter(ctx: Ctx, report: Report, text: str) -> None:
     officer_id = lifecycle.submitter(ctx.s, report)
     chat = _chat_of(ctx, officer_id) if officer_id else None
-    if chat is not None and officer_id != ctx.officer.id:
+    if chat is not None and officer_id != ctx.me.id:
         ctx.say(text, to_chat=chat)
 
 
@@ -118,9 +118,10 @@ def draft_phrases(ctx: Ctx) -> bool:
         _set_request(ctx, content.strip())
         return True
     edit, append = _EDIT.match(t), _APPEND.match(t)
-    if not (edit or append) or not content.strip() or _NUMBER_ONLY.fullmatch(content):
+    named = edit or append
+    if named is None or not content.strip() or _NUMBER_ONLY.fullmatch(content):
         return False  # "thêm vào cấp mới: 3" is a figure, for intake
-    ref = (edit or append).group("ref")
+    ref = named.group("ref")
     if not (ref.startswith("muc ") or append):
         return False
     _edit_part(ctx, ref, content.strip(), replace=bool(edit))
@@ -209,7 +210,7 @@ def deliver(ctx: Ctx, report: Report, note: str) -> None:
     """Render a new version and send it with its summary, render warnings and the open findings."""
     run_checks(ctx.s, report, complete=True)
     draft, result = new_version(ctx.s, report, ctx.settings.drafts_dir, ctx.today(),
-                                created_by=ctx.officer.id, note=note)
+                                created_by=ctx.me.id, note=note)
     lines = [f"Dự thảo phiên bản {draft.version}. {result.summary[0]}", *result.summary[1:]]
     lines += changes_since_previous(ctx.s, draft)
     lines += _findings_lines(open_findings(ctx.s, report))
@@ -301,7 +302,7 @@ def versions_command(ctx: Ctx) -> None:
 @router.command("trinh", about="Trình lãnh đạo duyệt")
 def submit_command(ctx: Ctx) -> None:
     report = active_report(ctx, *WRITERS, create=False)
-    sub = lifecycle.submit(ctx.s, report, ctx.officer.id, ctx.settings.drafts_dir, ctx.today())
+    sub = lifecycle.submit(ctx.s, report, ctx.me.id, ctx.settings.drafts_dir, ctx.today())
     draft, result = sub.draft, sub.rendered
     changes = changes_since_previous(ctx.s, draft)  # so a leader on a phone sees what is new
     reached, unreached = [], []
@@ -311,7 +312,7 @@ def submit_command(ctx: Ctx) -> None:
             unreached.append(a.display_name)
             continue
         reached.append(a.display_name)
-        ctx.say(f"{ctx.officer.display_name} trình báo cáo {_label(report)} (dự thảo phiên bản {draft.version}).\n"
+        ctx.say(f"{ctx.me.display_name} trình báo cáo {_label(report)} (dự thảo phiên bản {draft.version}).\n"
                 + "\n".join([*result.summary, *changes])
                 + "\nGõ /duyet để duyệt, hoặc /tralai <lý do> để trả lại.",
                 buttons=[Button("Duyệt", f"review:ok:{report.id}:{draft.version}"),
@@ -392,17 +393,17 @@ def return_reason(ctx: Ctx) -> bool:
 
 
 def _approve(ctx: Ctx, report: Report, version: int | None = None) -> None:
-    lifecycle.approve(ctx.s, report, ctx.officer.id, version)
+    lifecycle.approve(ctx.s, report, ctx.me.id, version)
     ctx.update_data(unit_id=report.unit_id, report_id=report.id)
     ctx.say(f"Đã duyệt báo cáo {_label(report)}. Số liệu của báo cáo đã được khóa; "
             "nếu cần sửa, gõ /molai <lý do>.")
-    _notify_submitter(ctx, report, f"Lãnh đạo {ctx.officer.display_name} đã duyệt báo cáo {_label(report)}.")
+    _notify_submitter(ctx, report, f"Lãnh đạo {ctx.me.display_name} đã duyệt báo cáo {_label(report)}.")
 
 
 def _return(ctx: Ctx, report: Report, reason: str) -> None:
-    lifecycle.return_(ctx.s, report, ctx.officer.id, reason)
+    lifecycle.return_(ctx.s, report, ctx.me.id, reason)
     ctx.say(f"Đã trả lại báo cáo {_label(report)} kèm ý kiến: {reason}")
-    _notify_submitter(ctx, report, f"Lãnh đạo {ctx.officer.display_name} trả lại báo cáo {_label(report)}: "
+    _notify_submitter(ctx, report, f"Lãnh đạo {ctx.me.display_name} trả lại báo cáo {_label(report)}: "
                                    f"{reason}\nAnh/chị sửa rồi gõ /trinh để trình lại.")
 
 
@@ -410,7 +411,7 @@ def _return(ctx: Ctx, report: Report, reason: str) -> None:
 def reopen_command(ctx: Ctx) -> None:
     report = active_report(ctx, "approver", "admin", create=False)
     reason = _arg(ctx)
-    lifecycle.reopen(ctx.s, report, ctx.officer.id, reason)
+    lifecycle.reopen(ctx.s, report, ctx.me.id, reason)
     ctx.say(f"Đã mở lại báo cáo {_label(report)} (lý do: {reason}). Cán bộ có thể sửa và trình lại.")
-    _notify_submitter(ctx, report, f"Lãnh đạo {ctx.officer.display_name} đã mở lại báo cáo {_label(report)} "
+    _notify_submitter(ctx, report, f"Lãnh đạo {ctx.me.display_name} đã mở lại báo cáo {_label(report)} "
                                    f"để sửa: {reason}")

@@ -121,9 +121,9 @@ def _open(ctx: Ctx, period_text: str) -> None:
     else:
         # resume the report the officer was filling in (a check or a question may have come between);
         # otherwise propose this week's
-        report = _state_report(ctx, unit)
-        if report is None or report.status == "approved":
-            report = open_report(ctx, unit, this_week(ctx, unit))
+        resumed = _state_report(ctx, unit)
+        report = resumed if resumed is not None and resumed.status != "approved" else open_report(
+            ctx, unit, this_week(ctx, unit))
     label = report.period.label
     if report.status == "approved":
         ctx.clear_flow()
@@ -158,8 +158,8 @@ def _next_group(cat: Catalogue, report: Report, have: set[str], skipped: set[str
     wanted = [i for i in cat.template(report.period.kind) if i not in have and i not in skipped]
     for section in cat.sections:
         group: list[str] = []
-        for i in (i for i in wanted if cat.get(i).section == section.id):
-            if len(group) >= GROUP_SIZE and cat.get(i).service != cat.get(group[-1]).service:
+        for i in (i for i in wanted if cat.indicators[i].section == section.id):
+            if len(group) >= GROUP_SIZE and cat.indicators[i].service != cat.indicators[group[-1]].service:
                 break
             group.append(i)
         if group:
@@ -198,7 +198,7 @@ def _ask_next(ctx: Ctx, report: Report, intro: str = "") -> None:
     if len(group) == 1:
         lines.append("Anh/chị gõ số (ví dụ: 12), hoặc chọn nút bên dưới.")
     else:
-        example = next((e for e in (_example(cat.get(i)) for i in group) if e), None)
+        example = next((e for e in (_example(cat.indicators[i]) for i in group) if e), None)
         lines.append("Anh/chị gõ số kèm tên chỉ tiêu" + (f", ví dụ: \"{example}\"" if example else "") +
                      "; hoặc chọn nút bên dưới.")
     ctx.say(intro + "\n".join(lines), buttons=[SKIP, NONE])
@@ -228,7 +228,7 @@ def _parse(ctx: Ctx, target: str | None) -> tuple[list[ParsedFigure], ParseResul
 def _store(ctx: Ctx, report: Report, figs: list[FigureInput]) -> tuple[list[str], Recorded]:
     """Stores each figure as a revision. Returns the table lines to show and what was recorded."""
     cat = load_catalogue()
-    rec = record_figures(ctx.s, report, figs, cat, officer_id=ctx.officer.id, source=ctx.incoming.source,
+    rec = record_figures(ctx.s, report, figs, cat, officer_id=ctx.me.id, source=ctx.incoming.source,
                          source_text=ctx.text)
     lines = []
     for c in rec.changes:
@@ -359,10 +359,10 @@ def _act(ctx: Ctx, action: str) -> None:
 def _start_fix(ctx: Ctx, last: list[str]) -> None:
     cat = load_catalogue()
     ctx.set_flow(FLOW, "fix")
-    phrase = _phrase(cat.get(last[0])) if last else None
+    phrase = _phrase(cat.indicators[last[0]]) if last else None
     text = f"Anh/chị gõ lại số đúng, ví dụ: \"sửa {phrase or 'cấp mới'} thành 35\""
     if len(last) == 1:
-        text += f", hoặc chỉ gõ số mới cho «{cat.get(last[0]).name}»"
+        text += f", hoặc chỉ gõ số mới cho «{cat.indicators[last[0]].name}»"
     ctx.say(text + ".")
 
 
@@ -371,11 +371,11 @@ def _store_nothing_happened(ctx: Ctx, report: Report, asked: list[str]) -> None:
     cat = load_catalogue()
     figs = []
     for ind_id in asked:
-        ind = cat.get(ind_id)
+        ind = cat.indicators[ind_id]
         value = previous_level(ctx.s, report, ind_id) if ind.kind == "cumulative" else 0.0
         figs.append(FigureInput(ind_id, value, 0.0 if ind.pair else None))
     lines, rec = _store(ctx, report, figs)
-    if any(cat.get(i).kind == "cumulative" for i in asked):
+    if any(cat.indicators[i].kind == "cumulative" for i in asked):
         lines.append("(Số lũy kế giữ nguyên như kỳ trước.)")
     ctx.update_data(last=rec.stored)
     _ask_next(ctx, report, "\n".join(["Đã ghi (không phát sinh):", *lines, *rec.problems]) + "\n\n")

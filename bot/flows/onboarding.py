@@ -56,8 +56,8 @@ def invite_button(ctx: Ctx) -> None:
 
 
 def _issue_invite(ctx: Ctx, unit, role: str) -> None:
-    inv = people.create_invite(ctx.s, unit, role, ctx.officer.id)
-    access.audit(ctx.s, "invite.create", ctx.officer.id, unit.id, f"{inv.code} {role}")
+    inv = people.create_invite(ctx.s, unit, role, ctx.me.id)
+    access.audit(ctx.s, "invite.create", ctx.me.id, unit.id, f"{inv.code} {role}")
     ctx.say(f"Mã mời {role_name(role)} của {unit.name}: {inv.code}\n"
             f"Dùng một lần, hết hạn sau 7 ngày. Người được mời gõ cho trợ lý: /start {inv.code}")
 
@@ -72,7 +72,7 @@ def list_members(ctx: Ctx) -> None:
         roles = ", ".join(role_name(r) for r in m.roles)
         chans = ", ".join(_CHANNEL_NAMES.get(c, c) for c in m.channels)
         lines.append(f"{i}. {m.name} — {roles} ({chans})")
-        if m.officer_id != ctx.officer.id:
+        if m.officer_id != ctx.me.id:
             buttons.append(Button(f"Thu hồi: {m.name}", f"onb:rv:{m.officer_id}"))
     ctx.say("\n".join(lines), buttons=buttons)
 
@@ -90,7 +90,7 @@ def revoke_ask(ctx: Ctx) -> None:
 def revoke_confirm(ctx: Ctx) -> None:
     unit = ctx.require_role("admin")
     target = _member_of(ctx, unit.id, ctx.incoming.payload.rsplit(":", 1)[1])
-    access.revoke_member(ctx.s, unit.id, target.id, ctx.officer.id)
+    access.revoke_member(ctx.s, unit.id, target.id, ctx.me.id)
     ctx.forget_access()
     ctx.say(f"Đã thu hồi quyền của {target.display_name} tại {unit.name}.")
 
@@ -99,7 +99,7 @@ def _member_of(ctx: Ctx, unit_id: int, raw_id: str) -> Officer:
     officer = ctx.s.get(Officer, int(raw_id)) if raw_id.isdigit() else None
     if officer is None or not people.roles_in_unit(ctx.s, officer.id, unit_id):
         raise InvalidInput("Người này không còn là thành viên của đơn vị.")
-    if officer.id == ctx.officer.id:
+    if officer.id == ctx.me.id:
         raise InvalidInput("Anh/chị không thể tự thu hồi quyền của mình ở đây; dùng /roidonvi để rời đơn vị.")
     return officer
 
@@ -114,10 +114,10 @@ def leave_ask(ctx: Ctx) -> None:
 @router.button("onb:leave")
 def leave_confirm(ctx: Ctx) -> None:
     unit = ctx.require_role(*people.ROLES)
-    if "admin" in ctx.roles() and access.admins_left_after(ctx.s, unit.id, ctx.officer.id) == 0:
+    if "admin" in ctx.roles() and access.admins_left_after(ctx.s, unit.id, ctx.me.id) == 0:
         raise InvalidInput("Anh/chị là quản trị viên duy nhất của đơn vị; vui lòng mời một quản trị viên khác "
                            "trước khi rời.")
-    access.revoke_member(ctx.s, unit.id, ctx.officer.id, ctx.officer.id)
+    access.revoke_member(ctx.s, unit.id, ctx.me.id, ctx.me.id)
     ctx.forget_access()
     ctx.clear_flow()
     ctx.update_data(unit_id=None, report_id=None)

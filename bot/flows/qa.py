@@ -78,7 +78,7 @@ def upload(ctx: Ctx) -> bool:
         shutil.copyfile(path, named)
         path = named
     _, meta = lib.read_upload(path)
-    row = lib.add_file(path, meta, added_by=ctx.officer.id, confirmed=False, sync=False, s=ctx.s, file_name=f.name)
+    row = lib.add_file(path, meta, added_by=ctx.me.id, confirmed=False, sync=False, s=ctx.s, file_name=f.name)
     ctx.set_flow(UPLOAD_FLOW, "confirm", doc_id=row.id)
     _ask_confirm(ctx, row)
     return True

@@ -112,7 +112,7 @@ def _saved(ctx: Ctx, kind: str, st: Structure) -> None:
 
 
 def _save(ctx: Ctx, unit_id: int, kind: str, outline: str, source: str) -> None:
-    _saved(ctx, kind, unit_structures.save(ctx.s, unit_id, kind, outline, source=source, officer_id=ctx.officer.id))
+    _saved(ctx, kind, unit_structures.save(ctx.s, unit_id, kind, outline, source=source, officer_id=ctx.me.id))
 
 
 def _use(ctx: Ctx, unit_id: int, kind: str, name: str) -> None:
@@ -124,7 +124,7 @@ def _use(ctx: Ctx, unit_id: int, kind: str, name: str) -> None:
         ctx.say("Chọn một mẫu có sẵn:", buttons=[Button(title, f"{FLOW}:use:{kind}:{stem}")
                                                for stem, title in available.items()])
         return
-    _saved(ctx, kind, unit_structures.use_preset(ctx.s, unit_id, kind, name, ctx.officer.id))
+    _saved(ctx, kind, unit_structures.use_preset(ctx.s, unit_id, kind, name, ctx.me.id))
 
 
 def _looks_like_outline(text: str) -> bool:

@@ -87,7 +87,7 @@ def redeem_link_code(s: Session, code: str, channel: str, external_id: str) -> O
     lc = s.scalar(select(LinkCode).where(LinkCode.code == code.strip().upper()))
     if lc is None or lc.used_at is not None or _aware(lc.expires_at) < clock.now():
         return None
-    officer = s.get(Officer, lc.officer_id)
+    officer = s.get_one(Officer, lc.officer_id)
     current = people.officer_by_identity(s, channel, external_id)
     if current is not None and current.id != officer.id:
         raise ValueError("account linked to another officer")

@@ -25,5 +25,5 @@ def claim_update(s: Session, channel: str, update_id: str) -> bool:
     The row commits or rolls back together with the update's effects, so a crash mid-update leaves
     the update unclaimed and a redelivery is processed again, exactly once in the end.
     """
-    return insert_if_absent(s, ProcessedUpdate.__table__, {"channel": channel, "update_id": update_id,
+    return insert_if_absent(s, ProcessedUpdate, {"channel": channel, "update_id": update_id,
                                                            "processed_at": clock.now()})

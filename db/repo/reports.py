@@ -22,7 +22,7 @@ def get_or_create_period(s: Session, kind: str, start: date, end: date, label: s
     q = select(Period).where(Period.kind == kind, Period.start == start, Period.end == end)
     p = s.scalar(q)
     if p is None:
-        insert_if_absent(s, Period.__table__, {"kind": kind, "start": start, "end": end, "label": label})
+        insert_if_absent(s, Period, {"kind": kind, "start": start, "end": end, "label": label})
         p = s.scalars(q).one()
     return p
 
@@ -31,7 +31,7 @@ def get_or_create_report(s: Session, unit_id: int, period: Period, created_by: i
     q = select(Report).where(Report.unit_id == unit_id, Report.period_id == period.id)
     r = s.scalar(q)
     if r is None:
-        insert_if_absent(s, Report.__table__, {
+        insert_if_absent(s, Report, {
             "unit_id": unit_id, "period_id": period.id, "created_by": created_by, "narrative": {}, "options": {},
             "status": ReportStatus.DRAFT, "request": "", "revision": 0})
         r = s.scalars(q).one()
