@@ -402,6 +402,23 @@ def admin_revoke(unit_code: str = typer.Argument(..., help="Mã đơn vị"),
     typer.echo(f"Đã thu hồi {n} quyền.")
 
 
+@admin_app.command("failed-updates")
+def admin_failed_updates(limit: int = typer.Option(50, help="Số dòng gần nhất"),
+                         json_out: bool = typer.Option(False, "--json")) -> None:
+    """Tin nhắn xử lý lỗi 5 lần đã bị bỏ qua (kênh, mã, lỗi). / Updates given up after repeated failures."""
+    from db.repo import inbox
+
+    with _admin_db().session() as s:
+        rows = [{"at": r.created_at.isoformat(timespec="seconds"), "channel": r.channel, "update_id": r.update_id,
+                 "attempts": r.attempts, "error": r.error, "payload": r.payload}
+                for r in inbox.failed_updates(s, limit)]
+    if json_out:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for r in rows:
+        typer.echo(f"{r['at']}\t{r['channel']}\t{r['update_id']}\t{r['attempts']}\t{r['error'][:200]}")
+
+
 def main() -> None:  # pragma: no cover
     try:
         app()
