@@ -12,7 +12,7 @@ from common.errors import OfficerError
 from common.settings import get_settings
 
 app = typer.Typer(help="Trợ lý báo cáo Đề án 06 / Đề án 06 reporting assistant.", no_args_is_help=True,
-                  add_completion=False)
+                  add_completion=False, pretty_exceptions_show_locals=False)  # locals may hold secrets, cut short
 db_app = typer.Typer(help="Cơ sở dữ liệu / database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 admin_app = typer.Typer(help="Quản trị đơn vị và quyền truy cập / units, invites, members.", no_args_is_help=True)
