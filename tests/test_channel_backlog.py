@@ -14,20 +14,11 @@ from bot.channels.ratelimit import RateLimiter
 from common.settings import Settings
 from db.models import FailedUpdate, FigureRevision, HeldUpdate, ProcessedUpdate
 from tests.fakes.harness import TG_TOKEN, TelegramStack, eventually, invite_code
-from tests.fakes.server import ServerThread
-from tests.fakes.telegram_api import FakeTelegram, UpdateFactory
+from tests.fakes.telegram_api import UpdateFactory
 
 UNIT = "demo-hoa-an"
 BACKLOG = 60
 FIGURES = [100 + i for i in range(1, BACKLOG) if i % 4 == 0]  # one message in four sets a figure, the rest ask /help
-
-
-@pytest.fixture
-def fake_tg():
-    fake = FakeTelegram(TG_TOKEN)
-    with ServerThread(fake.app) as srv:
-        fake.url = srv.url
-        yield fake
 
 
 @pytest.fixture

@@ -17,27 +17,10 @@ from bot.channels.serve import make_asgi_app
 from common.settings import Settings
 from db.models import FailedUpdate, HeldUpdate
 from tests.fakes.harness import TG_TOKEN, ZALO_TOKEN, TelegramStack, ZaloStack, eventually, text_of
-from tests.fakes.server import ServerThread
-from tests.fakes.telegram_api import FakeTelegram, UpdateFactory
-from tests.fakes.zalo_api import FakeZalo, ZaloUser
+from tests.fakes.telegram_api import UpdateFactory
+from tests.fakes.zalo_api import ZaloUser
 
 POISON = "tin gây lỗi"
-
-
-@pytest.fixture
-def fake_tg():
-    fake = FakeTelegram(TG_TOKEN)
-    with ServerThread(fake.app) as srv:
-        fake.url = srv.url
-        yield fake
-
-
-@pytest.fixture
-def fake_zalo():
-    fake = FakeZalo(ZALO_TOKEN)
-    with ServerThread(fake.app) as srv:
-        fake.url = srv.url
-        yield fake
 
 
 @pytest.fixture

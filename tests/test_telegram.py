@@ -22,20 +22,11 @@ from common.settings import Settings
 from db.models import Figure, FigureRevision, Identity, KnowledgeDocument, OutgoingMessage
 from tests.fakes.documents import heavy_drawing_pdf, huge_body_docx, many_parts_docx, text_pdf
 from tests.fakes.harness import TG_TOKEN, TelegramStack, eventually, invite_code, outbox_rows, text_of
-from tests.fakes.server import ServerThread
 from tests.fakes.session import Said, run_session
 from tests.fakes.telegram_api import FakeTelegram, UpdateFactory
 from tests.test_retrieval_ingest import HEAD, make_docx
 
 UNIT = "demo-hoa-an"
-
-
-@pytest.fixture
-def fake_tg():
-    fake = FakeTelegram(TG_TOKEN)
-    with ServerThread(fake.app) as srv:
-        fake.url = srv.url
-        yield fake
 
 
 @pytest.fixture

@@ -30,14 +30,6 @@ PUBLIC = "https://bot.example.vn"
 
 
 @pytest.fixture
-def fake_zalo():
-    fake = FakeZalo(ZALO_TOKEN)
-    with ServerThread(fake.app) as srv:
-        fake.url = srv.url
-        yield fake
-
-
-@pytest.fixture
 def zalo_settings(data_dir, fake_zalo) -> Settings:
     return Settings(_env_file=None, data_dir=data_dir, zalo_bot_token=ZALO_TOKEN, zalo_base_url=fake_zalo.url,
                     public_base_url=PUBLIC, zalo_webhook_url=f"{PUBLIC}/zalo/hook",
