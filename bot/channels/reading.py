@@ -36,6 +36,8 @@ BROKEN = "Không đọc được tệp {name}: tệp bị hỏng hoặc không �
 
 def read_document(f: IncomingFile, seconds: int = READ_SECONDS, memory: int = MEMORY_BYTES) -> None:
     """Reads `f.path` in a worker; sets `f.text_path` (UTF-8 text) or `f.unreadable` (why not, in Vietnamese)."""
+    if f.path is None:
+        raise ValueError("read_document needs a downloaded file")
     src = Path(f.path)
     out = src.with_name(src.name + ".txt")
     cmd = [sys.executable, "-m", "bot.channels.reading", str(src), str(out), str(memory), str(seconds)]

@@ -85,8 +85,10 @@ def to_incoming(update: dict) -> Incoming | None:
 
 def update_key(update: dict) -> str:
     """The update's id for de-duplication: the message id, else sender and time."""
-    msg = update.get("message") if isinstance(update.get("message"), dict) else {}
-    sender = msg.get("from") if isinstance(msg.get("from"), dict) else {}
+    msg = update.get("message")
+    msg = msg if isinstance(msg, dict) else {}
+    sender = msg.get("from")
+    sender = sender if isinstance(sender, dict) else {}
     return str(msg.get("message_id") or f"{sender.get('id', '')}:{msg.get('date', '')}")
 
 

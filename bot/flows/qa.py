@@ -88,14 +88,15 @@ def upload(ctx: Ctx) -> bool:
     return True
 
 
-def _pending_upload(ctx: Ctx, doc_id: object) -> KnowledgeDocument | None:
+def _pending_upload(ctx: Ctx, doc_id: str | int | None) -> KnowledgeDocument | None:
     """The pending upload, if this officer may still decide on it: an admin now, of a unit its uploader belongs
     (or belonged) to. None when it no longer waits; NotAuthorized otherwise."""
     unit = ctx.require_role("admin")
-    row = ctx.s.get(KnowledgeDocument, int(doc_id)) if str(doc_id).isdigit() else None
+    row = ctx.s.get(KnowledgeDocument, int(str(doc_id))) if str(doc_id).isdigit() else None
     if row is None or row.confirmed:
         return None
-    if row.added_by != ctx.officer.id and unit.id not in people.unit_ids_ever(ctx.s, row.added_by):
+    mine = ctx.officer is not None and row.added_by == ctx.officer.id
+    if not mine and unit.id not in people.unit_ids_ever(ctx.s, row.added_by):
         raise NotAuthorized("Anh/chị không có quyền xử lý văn bản do đơn vị khác gửi lên.")
     return row
 

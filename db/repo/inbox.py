@@ -44,7 +44,7 @@ def release(s: Session, row_id: int) -> None:
 
 def note_failure(s: Session, row_id: int, error: str) -> int:
     """Counts a failed attempt at a held update; returns the attempts so far."""
-    row = s.get(HeldUpdate, row_id)
+    row = s.get_one(HeldUpdate, row_id)
     row.attempts += 1
     row.last_error = error[:2000]
     return row.attempts
