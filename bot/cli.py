@@ -13,7 +13,7 @@ from common.errors import OfficerError
 from common.settings import get_settings
 
 app = typer.Typer(help="Trợ lý báo cáo Đề án 06 / Đề án 06 reporting assistant.", no_args_is_help=True,
-                  add_completion=False)
+                  add_completion=False, pretty_exceptions_show_locals=False)  # locals may hold secrets, cut short
 db_app = typer.Typer(help="Cơ sở dữ liệu / database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 admin_app = typer.Typer(help="Quản trị đơn vị và quyền truy cập / units, invites, members.", no_args_is_help=True)
@@ -486,6 +486,23 @@ def template_reset(unit_code: str = typer.Argument(..., help="Mã đơn vị"),
     with _admin_db().session() as s:
         done = unit_structures.reset(s, _unit_or_fail(s, unit_code).id, kind)
     typer.echo("Đã về mẫu chung." if done else "Đơn vị đang dùng mẫu chung.")
+
+
+@admin_app.command("failed-updates")
+def admin_failed_updates(limit: int = typer.Option(50, help="Số dòng gần nhất"),
+                         json_out: bool = typer.Option(False, "--json")) -> None:
+    """Tin nhắn xử lý lỗi 5 lần đã bị bỏ qua (kênh, mã, lỗi). / Updates given up after repeated failures."""
+    from db.repo import inbox
+
+    with _admin_db().session() as s:
+        rows = [{"at": r.created_at.isoformat(timespec="seconds"), "channel": r.channel, "update_id": r.update_id,
+                 "attempts": r.attempts, "error": r.error, "payload": r.payload}
+                for r in inbox.failed_updates(s, limit)]
+    if json_out:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for r in rows:
+        typer.echo(f"{r['at']}\t{r['channel']}\t{r['update_id']}\t{r['attempts']}\t{r['error'][:200]}")
 
 
 def main() -> None:  # pragma: no cover

@@ -40,6 +40,8 @@ class IncomingFile:
     size: int
     path: Path | None = None  # downloaded to the uploads dir by the channel, size-limited
     mime: str = ""
+    text_path: Path | None = None  # its text, read by the channel in a sandboxed worker (UTF-8 .txt)
+    unreadable: str = ""  # why its text could not be read (Vietnamese, for the officer)
 
 
 @dataclass

@@ -294,6 +294,35 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class HeldUpdate(Base):
+    """An update the sender's pace limit postponed: kept (not confirmed as done) and processed later in order."""
+
+    __tablename__ = "held_updates"
+    __table_args__ = (UniqueConstraint("channel", "update_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    update_id: Mapped[str] = mapped_column(String(128))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    user_id: Mapped[str] = mapped_column(String(128))
+    incoming: Mapped[dict] = mapped_column(JSON)  # the channel-neutral message, as the gateway serialised it
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FailedUpdate(Base):
+    """An update given up after repeated failures: acknowledged to the channel, kept here for an admin."""
+
+    __tablename__ = "failed_updates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    update_id: Mapped[str] = mapped_column(String(128))
+    payload: Mapped[dict] = mapped_column(JSON)  # the update as the channel delivered it
+    error: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class OutgoingMessage(Base):
     """Replies waiting to be delivered (or that failed and must be retried), so none is dropped."""
 

@@ -205,3 +205,29 @@ def library(settings, library_vectors):
     lib.ensure_indexed()
     yield lib
     lib.close()
+
+
+@pytest.fixture
+def fake_tg():
+    """A fake Telegram Bot API on 127.0.0.1 (tests/fakes/telegram_api.py); its address is `fake_tg.url`."""
+    from tests.fakes.harness import TG_TOKEN
+    from tests.fakes.server import ServerThread
+    from tests.fakes.telegram_api import FakeTelegram
+
+    fake = FakeTelegram(TG_TOKEN)
+    with ServerThread(fake.app) as srv:
+        fake.url = srv.url
+        yield fake
+
+
+@pytest.fixture
+def fake_zalo():
+    """A fake Zalo Bot API on 127.0.0.1 (tests/fakes/zalo_api.py); its address is `fake_zalo.url`."""
+    from tests.fakes.harness import ZALO_TOKEN
+    from tests.fakes.server import ServerThread
+    from tests.fakes.zalo_api import FakeZalo
+
+    fake = FakeZalo(ZALO_TOKEN)
+    with ServerThread(fake.app) as srv:
+        fake.url = srv.url
+        yield fake

@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 
+from bot.channels import reading
 from bot.messages import BUTTON, FILE, Incoming, IncomingFile
 from tests.test_retrieval_ingest import HEAD, make_docx
 
@@ -34,8 +35,9 @@ def test_figure_messages_are_left_to_the_figure_flows(qa_chat):
 
 
 def _upload(engine, path, user="quan_tri"):
-    return engine.handle(Incoming(channel="console", chat_id=user, user_id=user, kind=FILE,
-                                  file=IncomingFile(path.name, path.stat().st_size, path)))
+    f = IncomingFile(path.name, path.stat().st_size, path)
+    reading.read_document(f)  # as the channels do, before the engine's transaction
+    return engine.handle(Incoming(channel="console", chat_id=user, user_id=user, kind=FILE, file=f))
 
 
 def _press(engine, payload, user="quan_tri"):

@@ -3,34 +3,29 @@ API server on 127.0.0.1, fed real Update JSON; assertions are on the HTTP calls 
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import logging
+import time
 import zipfile
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.channels.ratelimit import RateLimiter
+from bot.channels import reading, uploads
 from bot.channels.serve import make_asgi_app
 from bot.engine import router
-from bot.messages import Button
+from bot.messages import Button, IncomingFile
 from common.settings import Settings
-from db.models import Figure, FigureRevision, Identity, OutgoingMessage, ProcessedUpdate
+from db.models import Figure, FigureRevision, Identity, KnowledgeDocument, OutgoingMessage
+from tests.fakes.documents import heavy_drawing_pdf, huge_body_docx, many_parts_docx, text_pdf
 from tests.fakes.harness import TG_TOKEN, TelegramStack, eventually, invite_code, outbox_rows, text_of
-from tests.fakes.server import ServerThread
 from tests.fakes.session import Said, run_session
 from tests.fakes.telegram_api import FakeTelegram, UpdateFactory
+from tests.test_retrieval_ingest import HEAD, make_docx
 
 UNIT = "demo-hoa-an"
-
-
-@pytest.fixture
-def fake_tg():
-    fake = FakeTelegram(TG_TOKEN)
-    with ServerThread(fake.app) as srv:
-        fake.url = srv.url
-        yield fake
 
 
 @pytest.fixture
@@ -253,7 +248,7 @@ def _zip_bomb() -> bytes:
 async def test_bad_input_gets_short_vietnamese_answers_and_changes_nothing(tg, fake_tg, demo_app, data_dir,
                                                                         library):
     db, _ = demo_app
-    u = await joined(tg, fake_tg, db, "reporter", 7012, "Đỗ Văn Nam")
+    u = await joined(tg, fake_tg, db, "admin", 7012, "Đỗ Văn Nam")  # only admins' files are downloaded
     fake_tg.files["bomb"] = _zip_bomb()
     fake_tg.files["fakepdf"] = b"not a pdf at all"
     before = counts(db)
@@ -286,7 +281,8 @@ async def test_accepted_docx_is_downloaded_and_handed_to_the_flow(tg, fake_tg, d
     seen = []
 
     def take(ctx):
-        seen.append(ctx.incoming.file)
+        f = ctx.incoming.file
+        seen.append((f, f.path.read_bytes()))
         ctx.say("Đã nhận tệp.")
         return True
 
@@ -294,31 +290,12 @@ async def test_accepted_docx_is_downloaded_and_handed_to_the_flow(tg, fake_tg, d
     reply = text_of(await send(tg, fake_tg, u.document("ct04", "Chỉ thị 04.docx", len(buf.getvalue()),
                                                        "application/vnd.openxmlformats", caption="thêm")))
     assert reply == "Đã nhận tệp."
-    f = seen[0]
-    assert f.path.read_bytes() == buf.getvalue() and f.path.is_relative_to(data_dir / "uploads")
+    f, content = seen[0]
+    assert content == buf.getvalue() and f.path.is_relative_to(data_dir / "uploads")
     assert f.name == "Chỉ thị 04.docx" and f.size == len(buf.getvalue())
 
 
-# --- floods and secrets -------------------------------------------------------------------------------
-
-async def test_flood_is_rate_limited_per_officer(tg_settings, demo_app, fake_tg):
-    db, engine = demo_app
-    clock = [0.0]
-    limiter = RateLimiter(burst=3, per_seconds=10.0, clock=lambda: clock[0])
-    async with TelegramStack(tg_settings, db, engine, limiter=limiter) as stack:
-        flood, other = UpdateFactory(7014, "I"), UpdateFactory(7015, "K")
-        for _ in range(8):
-            await stack.channel.process_json(flood.text("/help"))
-        await stack.channel.process_json(other.text("/help"))
-        to_flood = [c.params["text"] for c in fake_tg.sent() if c.chat_id == "7014"]
-        assert len(to_flood) == 4 and "quá nhanh" in to_flood[-1]
-        assert any(c.chat_id == "7015" for c in fake_tg.sent())  # others are not affected
-        clock[0] += 10.0
-        await stack.channel.process_json(flood.text("/help"))
-        assert len([c for c in fake_tg.sent() if c.chat_id == "7014"]) == 5
-    with db.session() as s:
-        assert s.scalar(select(func.count()).select_from(ProcessedUpdate)) == 5
-
+# --- secrets -------------------------------------------------------------------------------------------
 
 async def test_token_never_reaches_the_logs(tg_settings, demo_app, fake_tg):
     from bot.app import secrets_of
@@ -408,3 +385,111 @@ async def test_admin_adds_a_directive_by_sending_a_docx(tg, fake_tg, demo_app):
     labels = [label for c in calls for label, _ in c.buttons]
     assert "Hủy" in labels
     assert "chưa được thêm" in text_of(await send(tg, fake_tg, admin.press(calls[-1], "Hủy")))
+
+
+# --- files: only admins' are downloaded (capped), read in a limited worker, outside any transaction -------
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def stored_documents(db) -> int:
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(KnowledgeDocument).where(
+            KnowledgeDocument.source_path.like("%library%")))
+
+
+def kept_uploads(data_dir) -> list:
+    return [p for p in (data_dir / "uploads").rglob("*") if p.is_file()]
+
+
+async def test_reporters_files_are_never_downloaded(tg, fake_tg, demo_app, data_dir, tmp_path):
+    u = await joined(tg, fake_tg, demo_app[0], "reporter", 7101, "Đỗ Văn Nam")
+    fake_tg.files["bc"] = make_docx(tmp_path / "bc.docx", HEAD).read_bytes()
+    reply = text_of(await send(tg, fake_tg, u.document("bc", "bao-cao.docx", len(fake_tg.files["bc"]), DOCX)))
+    assert "thư viện" in reply and len(reply) < 300
+    assert not any(c.method == "getFile" for c in fake_tg.calls)
+    assert kept_uploads(data_dir) == []
+
+
+async def test_admins_upload_is_read_and_nothing_is_left_in_the_uploads_folder(tg, fake_tg, demo_app, data_dir,
+                                                                              tmp_path):
+    u = await joined(tg, fake_tg, demo_app[0], "admin", 7102, "Lê Quản Trị")
+    fake_tg.files["ct"] = make_docx(tmp_path / "ct.docx", HEAD).read_bytes()
+    update = u.document("ct", "CT-04.docx", len(fake_tg.files["ct"]), DOCX)
+    assert "Số hiệu: 04/CT-TTg" in text_of(await send(tg, fake_tg, update))
+    assert await send(tg, fake_tg, update) == []  # a redelivery: downloaded again, then ignored
+    assert kept_uploads(data_dir) == []  # the library keeps its own copy (the text)
+    with demo_app[0].session() as s:
+        row = s.scalar(select(KnowledgeDocument).where(KnowledgeDocument.confirmed.is_(False)))
+        assert row.meta["file_name"] == "CT-04.docx" and row.source_path.endswith(".txt")
+
+
+async def test_a_file_without_announced_size_is_cut_off_at_the_limit(tg, fake_tg, demo_app, data_dir):
+    u = await joined(tg, fake_tg, demo_app[0], "admin", 7103, "Lê Quản Trị")
+    fake_tg.endless.add("big")
+    reply = text_of(await send(tg, fake_tg, u.document("big", "baocao.pdf", None, PDF)))
+    assert "quá lớn" in reply
+    assert fake_tg.bytes_served < 3 * uploads.MAX_BYTES  # of 640 MB on offer
+    assert kept_uploads(data_dir) == []
+
+
+def test_a_real_docx_with_many_parts_is_accepted(tmp_path):
+    path = many_parts_docx(tmp_path / "bao-cao.docx")
+    assert 1.5e6 < path.stat().st_size < 2e6
+    assert uploads.check_downloaded(path) is None
+
+
+async def test_a_slow_pdf_gives_up_cleanly_and_blocks_nobody(tg, fake_tg, demo_app, data_dir, tmp_path):
+    db = demo_app[0]
+    admin = await joined(tg, fake_tg, db, "admin", 7104, "Lê Quản Trị")
+    other = UpdateFactory(7105, "Người Khác")
+    fake_tg.files["heavy"] = heavy_drawing_pdf(tmp_path / "heavy.pdf").read_bytes()
+    assert len(fake_tg.files["heavy"]) < 20_000
+    tg.gateway.read_file = functools.partial(reading.read_document, seconds=2)
+    answered: dict[str, float] = {}
+
+    async def officer_writes_meanwhile():
+        await asyncio.sleep(0.5)
+        t = time.monotonic()
+        await tg.channel.process_json(other.text("/help"))
+        answered["other"] = time.monotonic() - t
+
+    t = time.monotonic()
+    await asyncio.gather(tg.channel.process_json(admin.document("heavy", "ve.pdf", len(fake_tg.files["heavy"]), PDF)),
+                         officer_writes_meanwhile())
+    answered["upload"] = time.monotonic() - t
+    assert answered["other"] < 2.0  # not queued behind the reading
+    assert answered["upload"] < 10.0
+    to_admin = text_of([c for c in fake_tg.sent() if c.chat_id == "7104"])
+    assert "quá nhiều thời gian" in to_admin and "2 giây" in to_admin
+    assert stored_documents(db) == 0 and kept_uploads(data_dir) == []
+
+
+async def test_a_pdf_with_javascript_is_refused(tg, fake_tg, demo_app, tmp_path):
+    admin = await joined(tg, fake_tg, demo_app[0], "admin", 7106, "Lê Quản Trị")
+    fake_tg.files["js"] = text_pdf(tmp_path / "js.pdf", javascript="app.alert('xin chao');").read_bytes()
+    reply = text_of(await send(tg, fake_tg, admin.document("js", "chi-thi.pdf", len(fake_tg.files["js"]), PDF)))
+    assert "JavaScript" in reply and "Số hiệu" not in reply
+    assert stored_documents(demo_app[0]) == 0
+
+
+def test_the_reader_reads_plain_pdfs_and_spots_javascript(tmp_path):
+    plain = text_pdf(tmp_path / "plain.pdf")
+    assert not reading.has_javascript(plain)
+    assert reading.has_javascript(text_pdf(tmp_path / "js.pdf", javascript="app.alert(1);"))
+    f = IncomingFile("plain.pdf", plain.stat().st_size, plain)
+    reading.read_document(f)
+    assert f.unreadable == "" and "04/CT-TTg" in f.text_path.read_text(encoding="utf-8")
+
+
+def test_reading_beyond_the_memory_limit_stops_cleanly(tmp_path):
+    limit = 150 * 1024 * 1024
+    small = IncomingFile("nho.docx", 1, make_docx(tmp_path / "nho.docx", HEAD))
+    reading.read_document(small, memory=limit)
+    assert small.text_path is not None  # the limit leaves room for ordinary documents ...
+    huge = IncomingFile("nang.docx", 1, huge_body_docx(tmp_path / "nang.docx"))
+    assert uploads.check_downloaded(huge.path) is None  # ... passes the file checks (170 KB) ...
+    t = time.monotonic()
+    reading.read_document(huge, memory=limit)
+    assert huge.text_path is None and huge.unreadable and time.monotonic() - t < 10  # ... but not the limit

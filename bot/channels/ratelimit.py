@@ -1,22 +1,21 @@
-"""Per-sender flood protection: a token bucket per channel account (one officer's phone).
+"""Per-sender pacing: a token bucket per channel account (one officer's phone).
 
-A burst of `burst` messages passes; after that one message per `per_seconds`. The first message refused
-in a streak gets a notice; the rest of the streak is ignored silently, so a flood costs one answer.
+A burst of `burst` messages is processed at once; after that one message per `per_seconds`. The limiter only
+decides *when* a message is processed, never *whether*: the gateway holds a message that finds no token and
+processes it later, in order (a backlog after downtime is the officer's data, not a flood to drop).
 """
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-NOTICE = ("Anh/chị gửi tin nhắn quá nhanh. Tin vừa rồi chưa được xử lý; vui lòng đợi ít giây rồi gửi lại.")
 
 
 @dataclass
 class _Bucket:
     tokens: float
     stamp: float
-    warned: bool = False
 
 
 @dataclass
@@ -25,9 +24,15 @@ class RateLimiter:
     per_seconds: float = 2.0
     clock: Callable[[], float] = time.monotonic
     _buckets: dict[str, _Bucket] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def check(self, key: str) -> str:
-        """'ok' to process, 'notice' to refuse with NOTICE, 'drop' to ignore quietly."""
+    def take(self, key: str) -> float:
+        """Takes a token for `key` and returns 0.0; without a token, takes nothing and returns the seconds
+        until one is due."""
+        with self._lock:  # the gateway asks from worker threads
+            return self._take(key)
+
+    def _take(self, key: str) -> float:
         now = self.clock()
         if len(self._buckets) > 10_000:  # forget senders whose bucket has refilled anyway
             full = self.burst * self.per_seconds
@@ -39,9 +44,5 @@ class RateLimiter:
         b.stamp = now
         if b.tokens >= 1.0:
             b.tokens -= 1.0
-            b.warned = False
-            return "ok"
-        if b.warned:
-            return "drop"
-        b.warned = True
-        return "notice"
+            return 0.0
+        return (1.0 - b.tokens) * self.per_seconds

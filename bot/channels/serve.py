@@ -1,13 +1,17 @@
 """`baocao run` with tokens: Telegram and/or Zalo, by long polling or webhook, plus the app's own ASGI server
 (starlette + uvicorn) for the webhooks and the signed download links (/dl/...).
 
-Every channel has an outbox worker that sends what is due and retries what failed, also after a restart.
+Every channel has an outbox worker that sends what is due and retries what failed, also after a restart, and a
+worker that processes the updates its gateway held back (a sender's pace). Webhook bodies are capped at MAX_BODY
+before they are read; JSON that is not an update gets 400; an update failing 5 times is kept in failed_updates.
 """
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from contextlib import AsyncExitStack
+from typing import Any
 from urllib.parse import urlparse
 
 import httpx
@@ -18,7 +22,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.channels import links, telegram, zalo
-from bot.channels.gateway import Gateway
+from bot.channels.gateway import BadUpdate, Gateway
 from bot.channels.outbox import Outbox
 from bot.engine import Engine
 from common.settings import Settings
@@ -26,9 +30,34 @@ from db.session import Database
 
 log = logging.getLogger(__name__)
 
+MAX_BODY = 1024 * 1024  # a webhook update is a few KB; a larger body is refused before it is read
+
 
 def webhook_path(url: str, default: str) -> str:
     return urlparse(url).path or default if url else default
+
+
+async def read_json(request: Request, limit: int = MAX_BODY) -> Any:
+    """The JSON body, read only up to `limit` bytes. Raises BodyError(413) past it, BodyError(400) for bytes
+    that are not JSON (deep nesting included)."""
+    declared = request.headers.get("content-length", "")
+    if declared and (not declared.isdigit() or int(declared) > limit):
+        raise BodyError(413)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise BodyError(413)
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        raise BodyError(400) from None
+
+
+class BodyError(Exception):
+    def __init__(self, status: int):
+        super().__init__(status)
+        self.status = status
 
 
 def make_asgi_app(settings: Settings, tg: telegram.TelegramChannel | None = None,
@@ -52,14 +81,17 @@ def make_asgi_app(settings: Settings, tg: telegram.TelegramChannel | None = None
             if not tg.secret_ok(request.headers.get(telegram.SECRET_HEADER)):
                 return Response(status_code=403)
             try:
-                data = await request.json()
-            except ValueError:
+                data = await read_json(request)
+                update = tg.parse(data)
+            except BodyError as e:
+                return Response(status_code=e.status)
+            except BadUpdate:
                 return Response(status_code=400)
             try:
-                await tg.process_json(data)
-            except Exception:
-                log.exception("telegram webhook update failed")
-                return Response(status_code=500)
+                await tg.process(update)
+            except Exception as e:  # noqa: BLE001 - counted: 500 makes Telegram retry, until given up
+                if not await tg.gateway.failed(str(update.update_id), data, e):
+                    return Response(status_code=500)
             return Response(status_code=200)
 
         routes.append(Route(webhook_path(settings.telegram_webhook_url, "/telegram/webhook"), telegram_webhook,
@@ -70,15 +102,17 @@ def make_asgi_app(settings: Settings, tg: telegram.TelegramChannel | None = None
             if not zl.secret_ok(request.headers.get(zalo.SECRET_HEADER)):
                 return Response(status_code=403)
             try:
-                body = await request.json()
-            except ValueError:
+                updates = zalo.webhook_updates(await read_json(request))
+            except BodyError as e:
+                return Response(status_code=e.status)
+            except BadUpdate:
                 return Response(status_code=400)
-            try:
-                for update in zalo.updates_in(body):
+            for update in updates:
+                try:
                     await zl.process(update)
-            except Exception:
-                log.exception("zalo webhook update failed")
-                return Response(status_code=500)
+                except Exception as e:  # noqa: BLE001 - counted: 500 makes Zalo retry, until given up
+                    if not await zl.gateway.failed(zalo.update_key(update), update, e):
+                        return Response(status_code=500)
             return Response(status_code=200)
 
         routes.append(Route(webhook_path(settings.zalo_webhook_url, "/zalo/webhook"), zalo_webhook,
@@ -104,6 +138,7 @@ async def run_channels(settings: Settings, db: Database, engine: Engine) -> None
             await tg.start()
             stack.push_async_callback(tg.stop)
             tasks.append(asyncio.create_task(outbox.run(), name="telegram-outbox"))
+            tasks.append(asyncio.create_task(tg.gateway.run(), name="telegram-held"))
             if not settings.telegram_webhook_url:
                 tasks.append(asyncio.create_task(tg.poll(), name="telegram-polling"))
         if settings.zalo_bot_token:
@@ -113,6 +148,7 @@ async def run_channels(settings: Settings, db: Database, engine: Engine) -> None
             zl = zalo.ZaloChannel(settings, api, Gateway(engine, outbox))
             await zl.start()
             tasks.append(asyncio.create_task(outbox.run(), name="zalo-outbox"))
+            tasks.append(asyncio.create_task(zl.gateway.run(), name="zalo-held"))
             if not settings.zalo_webhook_url:
                 tasks.append(asyncio.create_task(zl.poll(), name="zalo-polling"))
         if settings.telegram_webhook_url or settings.zalo_webhook_url or settings.public_base_url:

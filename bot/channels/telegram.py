@@ -14,13 +14,14 @@ import logging
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels import uploads
-from bot.channels.gateway import Gateway
+from bot.channels.gateway import BadUpdate, Gateway
 from bot.channels.outbox import SendError
 from bot.engine import router
 from bot.messages import BUTTON, FILE, IMAGE, STICKER, UNSUPPORTED, VOICE, Incoming, IncomingFile
@@ -59,6 +60,11 @@ def keyboard(buttons: list[list[str]]) -> InlineKeyboardMarkup:
 
 def _seconds(value: int | timedelta) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _chat_of(update: Update) -> str:
+    chat, user = update.effective_chat, update.effective_user
+    return str(chat.id if chat else user.id if user else f"update:{update.update_id}")
 
 
 class TelegramSender:
@@ -111,9 +117,9 @@ class TelegramChannel:
         await self.app.shutdown()
 
     async def poll(self, timeout: int = 30, error_delay: float = 1.0) -> None:
-        """Long polling; the offset moves past an update only once it is processed."""
+        """Long polling; the offset moves past an update only once it is processed (or given up)."""
         offset: int | None = None
-        delay = error_delay
+        delay = pause = error_delay
         while True:
             try:
                 updates = await self.app.bot.get_updates(offset=offset, timeout=timeout,
@@ -127,14 +133,35 @@ class TelegramChannel:
                 delay = min(delay * 2, 60.0)
                 continue
             delay = error_delay
-            for update in updates:
+            if not updates:
+                continue
+            offset = await self._process_batch(updates)
+            if offset <= updates[-1].update_id:  # something failed: it is fetched again after a growing pause
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 60.0)
+            else:
+                pause = error_delay
+
+    async def _process_batch(self, updates: list[Update]) -> int:
+        """Chats concurrently (a slow file in one chat does not stall the others), each chat's updates in
+        order, a chat stopping at its first failure. Returns the next offset: past the batch, or the first
+        update to fetch again (later ones already processed are then ignored as redeliveries)."""
+        lanes: dict[str, list[Update]] = {}
+        for u in updates:
+            lanes.setdefault(_chat_of(u), []).append(u)
+        again: list[int] = []
+
+        async def lane(chat_updates: list[Update]) -> None:
+            for u in chat_updates:
                 try:
-                    await self.process(update)
-                except Exception:
-                    log.exception("telegram update %s failed; will be fetched again", update.update_id)
-                    await asyncio.sleep(delay)
-                    break
-                offset = update.update_id + 1
+                    await self.process(u)
+                except Exception as e:  # noqa: BLE001 - counted; given up into failed_updates at the 5th
+                    if not await self.gateway.failed(str(u.update_id), u.to_dict(), e):
+                        again.append(u.update_id)
+                        return
+
+        await asyncio.gather(*(lane(us) for us in lanes.values()))
+        return min(again) if again else updates[-1].update_id + 1
 
     async def process(self, update: Update) -> None:
         """Runs one Update through the Application; raises if it could not be processed."""
@@ -143,8 +170,17 @@ class TelegramChannel:
         if failure is not None:
             raise failure
 
-    async def process_json(self, data: dict) -> None:
-        await self.process(Update.de_json(data, self.app.bot))
+    def parse(self, data: Any) -> Update:
+        """The Update in a webhook body; BadUpdate for JSON that is not one (`null`, `[]`, `{}`, wrong types)."""
+        if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+            raise BadUpdate("not a Telegram update")
+        try:
+            return Update.de_json(data, self.app.bot)
+        except Exception as e:  # noqa: BLE001 - any shape PTB cannot read (e.g. "message": 5, deep nesting)
+            raise BadUpdate(f"malformed Telegram update: {type(e).__name__}") from None
+
+    async def process_json(self, data: Any) -> None:
+        await self.process(self.parse(data))
 
     def secret_ok(self, header_value: str | None) -> bool:
         return hmac.compare_digest((header_value or "").encode(), self.webhook_secret.encode())
@@ -201,27 +237,29 @@ class TelegramChannel:
                         payload=q.data or "", text=label, display_name=q.from_user.full_name, update_id=uid)
 
     async def _receive_document(self, msg, inc: Incoming) -> str | None:
-        """Downloads an acceptable document for a known officer; returns a refusal text otherwise."""
+        """Downloads an acceptable document from an admin (only admins add files, to the library); returns a
+        refusal text otherwise. Other senders' files are never downloaded: the flows answer them."""
         doc = msg.document
         refusal = uploads.check_announced(doc.file_name or "", doc.file_size)
         if refusal:
             return refusal
         inc.kind, inc.text = FILE, msg.caption or ""
-        if not await asyncio.to_thread(self._is_officer, inc.user_id):
-            return None  # the engine refuses strangers; their files are never downloaded
+        inc.file = IncomingFile(name=doc.file_name or "tep", size=doc.file_size or 0, mime=doc.mime_type or "")
+        if not await asyncio.to_thread(self._is_admin, inc.user_id):
+            return None
         folder = self.settings.uploads_dir / CHANNEL
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{inc.update_id}-{uploads.safe_name(doc.file_name)}"
         tg_file = await doc.get_file()
-        await tg_file.download_to_drive(path)
-        refusal = uploads.check_downloaded(path)
+        refusal = (uploads.check_announced(doc.file_name or "", tg_file.file_size)
+                   or await uploads.download(str(tg_file.file_path), path) or uploads.check_downloaded(path))
         if refusal:
             path.unlink(missing_ok=True)
             return refusal
-        inc.file = IncomingFile(name=doc.file_name, size=path.stat().st_size, path=path, mime=doc.mime_type or "")
+        inc.file.path, inc.file.size = path, path.stat().st_size
         return None
 
-    def _is_officer(self, user_id: str) -> bool:
+    def _is_admin(self, user_id: str) -> bool:
         with self.gateway.db.session() as s:
-            return people.officer_by_identity(s, CHANNEL, user_id) is not None
-
+            officer = people.officer_by_identity(s, CHANNEL, user_id)
+            return officer is not None and any(m.role == "admin" for m in people.active_memberships(s, officer.id))

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from bot.channels import links
-from bot.channels.gateway import Gateway
+from bot.channels.gateway import BadUpdate, Gateway
 from bot.channels.outbox import SendError
 from bot.messages import IMAGE, STICKER, TEXT, UNSUPPORTED, VOICE, Incoming
 from common.settings import Settings
@@ -69,17 +69,49 @@ class ZaloApi:
 
 
 def to_incoming(update: dict) -> Incoming | None:
-    """An Incoming for a user's message event; None for what nobody should answer (bots, malformed)."""
-    msg = update.get("message") or {}
-    sender = msg.get("from") or {}
-    if not sender.get("id") or sender.get("is_bot"):
+    """An Incoming for a user's message event; None for what nobody should answer (bots, other events).
+    Raises BadUpdate for a message event of the wrong shape."""
+    _check_shape(update)
+    msg = update.get("message")
+    if msg is None or msg["from"].get("is_bot"):
         return None
-    kind = _KINDS.get(update.get("event_name", ""), UNSUPPORTED)
+    sender = msg["from"]
+    kind = _KINDS.get(update["event_name"], UNSUPPORTED)
     chat_id = str((msg.get("chat") or {}).get("id") or sender["id"])
-    update_id = msg.get("message_id") or f"{sender['id']}:{msg.get('date', '')}"
     return Incoming(channel=CHANNEL, chat_id=chat_id, user_id=str(sender["id"]),
                     text=str(msg.get("text") or "") if kind == TEXT else "", kind=kind,
-                    display_name=str(sender.get("display_name") or ""), update_id=str(update_id))
+                    display_name=str(sender.get("display_name") or ""), update_id=update_key(update))
+
+
+def update_key(update: dict) -> str:
+    """The update's id for de-duplication: the message id, else sender and time."""
+    msg = update.get("message")
+    msg = msg if isinstance(msg, dict) else {}
+    sender = msg.get("from")
+    sender = sender if isinstance(sender, dict) else {}
+    return str(msg.get("message_id") or f"{sender.get('id', '')}:{msg.get('date', '')}")
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+def _check_shape(update: dict) -> None:
+    if not isinstance(update, dict) or not isinstance(update.get("event_name"), str):
+        raise BadUpdate("not a Zalo update")
+    msg = update.get("message")
+    if msg is None and not update["event_name"].startswith("message."):
+        return
+    if not isinstance(msg, dict):
+        raise BadUpdate("a Zalo message event without a message")
+    sender, chat = msg.get("from"), msg.get("chat")
+    if not (isinstance(sender, dict) and _scalar(sender.get("id")) and sender["id"] != ""):
+        raise BadUpdate("a Zalo message without a sender")
+    if chat is not None and not (isinstance(chat, dict) and _scalar(chat.get("id", ""))):
+        raise BadUpdate("a Zalo message with a malformed chat")
+    if any(k in msg and not _scalar(msg[k]) for k in ("text", "message_id", "date")) or (
+            "display_name" in sender and not isinstance(sender["display_name"], str)):
+        raise BadUpdate("a Zalo message with malformed fields")
 
 
 def updates_in(result: Any) -> list[dict]:
@@ -88,7 +120,17 @@ def updates_in(result: Any) -> list[dict]:
         result = result["result"]
     if isinstance(result, dict):
         return [result]
-    return [u for u in (result or []) if isinstance(u, dict)]
+    return list(result) if isinstance(result, list) else []
+
+
+def webhook_updates(body: Any) -> list[dict]:
+    """The updates of a webhook body; BadUpdate when it holds none or one of the wrong shape."""
+    updates = updates_in(body)
+    if not updates:
+        raise BadUpdate("no Zalo update in the body")
+    for u in updates:
+        _check_shape(u)
+    return updates
 
 
 class ZaloSender:
@@ -152,15 +194,20 @@ class ZaloChannel:
             for update in updates_in(result):
                 await self._process_patiently(update, error_delay)
 
-    async def _process_patiently(self, update: dict, delay: float, tries: int = 5) -> None:
-        """A polled Zalo update cannot be fetched again, so a failure (database down) is retried here."""
-        for attempt in range(1, tries + 1):
+    async def _process_patiently(self, update: Any, delay: float) -> None:
+        """A polled Zalo update cannot be fetched again: a failure (database down) is retried here, and after the
+        5th the update is kept in failed_updates; until that record is written, polling waits."""
+        attempt = 0
+        while True:
             try:
                 await self.process(update)
                 return
-            except Exception:
-                log.exception("zalo update failed (attempt %s/%s)", attempt, tries)
-                await asyncio.sleep(delay * 2 ** (attempt - 1))
+            except Exception as e:  # noqa: BLE001 - counted; given up into failed_updates at the 5th
+                payload = update if isinstance(update, dict) else {"update": update}
+                if await self.gateway.failed(update_key(payload), payload, e, final=isinstance(e, BadUpdate)):
+                    return
+            await asyncio.sleep(min(delay * 2 ** attempt, 60.0))
+            attempt += 1
 
     async def process(self, update: dict) -> None:
         inc = to_incoming(update)

@@ -1,20 +1,22 @@
 """Directive Q&A in chat: /hoi, free-text questions, and an admin adding an official text by upload.
 
 The free-text intent only claims text that reads as a question or a bare document reference ("chỉ thị 04"),
-so figure messages ("cấp CCCD 60") go to the figure flows. An uploaded DOCX/PDF/TXT is read, its metadata
-shown to the admin, and it enters the index only after the admin confirms (and may correct) it.
+so figure messages ("cấp CCCD 60") go to the figure flows. An admin's DOCX/PDF arrives already read by the
+channel (in a limited worker, outside any transaction: bot/channels/reading.py); its text is stored, its metadata
+shown to the admin, and it enters the index only after an admin of the uploader's unit confirms (and may correct)
+it. Every step re-checks the officer's current rights.
 """
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from bot.engine import Ctx, router
 from bot.messages import Button
-from common.errors import InvalidInput
+from common.errors import InvalidInput, NotAuthorized, OfficerError
 from common.vntext import fold
 from db.models import KnowledgeDocument
+from db.repo import people
 from knowledge.directives import DOC_TYPE_NAMES
 from retrieval.ingest import SUPPORTED
 from retrieval.library import get_library, parse_date
@@ -33,6 +35,7 @@ def _answer(ctx: Ctx, question: str) -> None:
 
 @router.command("hoi", about="Hỏi văn bản chỉ đạo (ví dụ: /hoi Chỉ thị 04 yêu cầu gì?)")
 def ask_command(ctx: Ctx) -> None:
+    ctx.require_role(*people.ROLES)
     question = ctx.text.strip().partition(" ")[2].strip()
     if not question:
         ctx.say("Anh/chị gõ câu hỏi sau lệnh, ví dụ: /hoi Chỉ thị 04 yêu cầu cấp xã làm gì?")
@@ -42,6 +45,7 @@ def ask_command(ctx: Ctx) -> None:
 
 @router.intent(priority=50)
 def question_intent(ctx: Ctx) -> bool:
+    ctx.require_role(*people.ROLES)  # an officer whose access was revoked asks nothing more
     lib = get_library(ctx.settings)
     if not looks_like_question(ctx.text, lib.ready(ctx.s).docs):
         return False
@@ -71,17 +75,30 @@ def upload(ctx: Ctx) -> bool:
         return False
     if "admin" not in ctx.roles():
         return False
+    if f.unreadable:
+        raise InvalidInput(f.unreadable)
+    if f.text_path is None:  # the channel reads files before the transaction; one that did not cannot upload
+        raise InvalidInput("Chưa đọc được tệp này. Anh/chị vui lòng gửi lại.")
     lib = get_library(ctx.settings)
-    path = Path(f.path)
-    if path.suffix.lower() != Path(f.name).suffix.lower():  # the channel stored it under its own name
-        named = path.with_name(path.name + Path(f.name).suffix.lower())
-        shutil.copyfile(path, named)
-        path = named
-    _, meta = lib.read_upload(path)
-    row = lib.add_file(path, meta, added_by=ctx.me.id, confirmed=False, sync=False, s=ctx.s, file_name=f.name)
+    _, meta = lib.read_upload(f.text_path)  # the text, read by the channel's worker: fast, inside the transaction
+    row = lib.add_file(f.text_path, meta, added_by=ctx.me.id, confirmed=False, sync=False, s=ctx.s,
+                       file_name=f.name)
     ctx.set_flow(UPLOAD_FLOW, "confirm", doc_id=row.id)
     _ask_confirm(ctx, row)
     return True
+
+
+def _pending_upload(ctx: Ctx, doc_id: str | int | None) -> KnowledgeDocument | None:
+    """The pending upload, if this officer may still decide on it: an admin now, of a unit its uploader belongs
+    (or belonged) to. None when it no longer waits; NotAuthorized otherwise."""
+    unit = ctx.require_role("admin")
+    row = ctx.s.get(KnowledgeDocument, int(str(doc_id))) if str(doc_id).isdigit() else None
+    if row is None or row.confirmed:
+        return None
+    mine = ctx.officer is not None and row.added_by == ctx.officer.id
+    if not mine and unit.id not in people.unit_ids_ever(ctx.s, row.added_by):
+        raise NotAuthorized("Anh/chị không có quyền xử lý văn bản do đơn vị khác gửi lên.")
+    return row
 
 
 @router.state(UPLOAD_FLOW)
@@ -90,7 +107,12 @@ def correct_field(ctx: Ctx) -> bool:
     key = _FIELDS.get(fold(m.group(1))) if m else None
     if key is None:
         return False
-    row = ctx.s.get(KnowledgeDocument, ctx.state.data.get("doc_id"))
+    try:
+        row = _pending_upload(ctx, ctx.state.data.get("doc_id"))
+    except OfficerError as e:  # rights ended mid-upload: end the flow too (a raise would undo that)
+        ctx.clear_flow()
+        ctx.say(e.message_vi)
+        return True
     if row is None:
         ctx.clear_flow()
         return False
@@ -110,14 +132,13 @@ def correct_field(ctx: Ctx) -> bool:
 
 @router.button(f"{UPLOAD_FLOW}:")
 def confirm_upload(ctx: Ctx) -> None:
-    _, action, doc_id = ctx.incoming.payload.split(":", 2)
-    ctx.require_role("admin")
-    row = ctx.s.get(KnowledgeDocument, int(doc_id))
+    _, action, doc_id = (ctx.incoming.payload.split(":", 2) + ["", ""])[:3]
+    row = _pending_upload(ctx, doc_id)
     ctx.clear_flow()
-    if row is None or row.confirmed:
+    if row is None or action not in ("ok", "cancel"):
         ctx.say("Văn bản này đã được xử lý trước đó.")
         return
-    if action != "ok":
+    if action == "cancel":
         ctx.s.delete(row)
         ctx.say("Đã hủy; văn bản chưa được thêm vào thư viện.")
         return

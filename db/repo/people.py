@@ -47,6 +47,11 @@ def roles_in_unit(s: Session, officer_id: int, unit_id: int) -> set[str]:
     return {m.role for m in active_memberships(s, officer_id) if m.unit_id == unit_id}
 
 
+def unit_ids_ever(s: Session, officer_id: int | None) -> set[int]:
+    """Units the officer is or was a member of (revoked memberships included)."""
+    return set(s.scalars(select(Membership.unit_id).where(Membership.officer_id == officer_id)))
+
+
 def grant(s: Session, officer: Officer, unit: Unit, role: str) -> Membership:
     _known(role)
     m = s.scalar(select(Membership).where(Membership.officer_id == officer.id, Membership.unit_id == unit.id,

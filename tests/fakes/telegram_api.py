@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 BOT_USER = {"id": 424242, "is_bot": True, "first_name": "Trợ lý báo cáo", "username": "baocao_test_bot",
@@ -47,6 +47,8 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.updates: list[dict] = []
         self.files: dict[str, bytes] = {}  # file_path -> content
+        self.endless: set[str] = set()  # file_paths served as an endless stream of bytes, with no size told
+        self.bytes_served = 0  # of endless files, as far as the client read them
         self.confirmed_offset = 0
         self._failures: dict[str, list[tuple[int, dict]]] = {}
         self._ids = itertools.count(1000)
@@ -110,8 +112,10 @@ class FakeTelegram:
             return BOT_USER
         if method == "getFile":
             path = params["file_id"]
-            return {"file_id": path, "file_unique_id": path, "file_size": len(self.files.get(path, b"")),
-                    "file_path": path}
+            result = {"file_id": path, "file_unique_id": path, "file_path": path}
+            if path not in self.endless:
+                result["file_size"] = len(self.files.get(path, b""))
+            return result
         if method in ("sendMessage", "sendDocument", "sendPhoto", "editMessageReplyMarkup"):
             msg = {"message_id": next(self._ids), "date": int(time.time()),
                    "chat": {"id": int(params["chat_id"]), "type": "private"}, "from": BOT_USER}
@@ -129,8 +133,18 @@ class FakeTelegram:
         return True
 
     async def _file(self, request: Request) -> Response:
+        if request.path_params["path"] in self.endless:
+            return StreamingResponse(self._endless())
         content = self.files.get(request.path_params["path"])
         return Response(content, 200) if content is not None else Response(status_code=404)
+
+
+    async def _endless(self):
+        chunk = b"%PDF-1.4 " + b"0" * (64 * 1024 - 9)
+        for _ in range(10_000):  # 640 MB at most
+            self.bytes_served += len(chunk)
+            yield chunk
+            await asyncio.sleep(0)
 
 
 async def _read_params(request: Request) -> tuple[dict, dict]:
@@ -194,10 +208,12 @@ class UpdateFactory:
     def voice(self) -> dict:
         return self._message(voice={"file_id": "vo1", "file_unique_id": "vo1", "duration": 3})
 
-    def document(self, file_id: str, file_name: str, size: int, mime: str, caption: str = "") -> dict:
+    def document(self, file_id: str, file_name: str, size: int | None, mime: str, caption: str = "") -> dict:
         extra = {"caption": caption} if caption else {}
-        return self._message(document={"file_id": file_id, "file_unique_id": file_id, "file_name": file_name,
-                                       "mime_type": mime, "file_size": size}, **extra)
+        doc = {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name, "mime_type": mime}
+        if size is not None:  # Telegram may leave the size out
+            doc["file_size"] = size
+        return self._message(document=doc, **extra)
 
     def press(self, call: Call, label: str) -> dict:
         """Pressing the button `label` of a message the bot sent (as recorded by the fake)."""
