@@ -17,20 +17,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from common.vntext import strip_diacritics
+from figures.patterns import load_patterns
 from knowledge.catalogue import Catalogue
 
 TOKEN_RE = re.compile(r"[a-z]+|[0-9]+")  # letters and digits apart: "CCCD1" (a footnote) still names CCCD
-
-# Phrases that make a number next to them not a report figure: remainders, members, targets and plans, counts of
-# procedures or cards received from the province, comparisons.
-STOP_PHRASES = ["còn lại", "còn tồn", "chưa cấp", "trong độ tuổi", "chuyển đổi số", "được tiếp nhận", "mới đăng ký",
-                "đăng ký lại", "đăng ký mới", "thành viên", "tổ trưởng", "tổ phó", "trưởng ban", "phó trưởng ban",
-                "nhiệm vụ", "so với", "chỉ tiêu", "kế hoạch giao", "phấn đấu", "số thẻ", "đưa vào thực hiện",
-                "được công bố", "niêm yết", "chia sẻ dữ liệu", "chia sẻ thông tin",
-                "số TTHC", "số thủ tục hành chính", "thủ tục hành chính được công bố", "nhận thẻ", "dự kiến",
-                "mục tiêu"]
-CUMULATIVE_PHRASES = ["lũy kế", "luỹ kế", "cộng dồn", "tính đến nay", "từ trước đến nay", "từ đầu năm đến nay"]
-
 
 def _fold_table() -> dict[int, str]:
     table = {}
@@ -113,9 +103,10 @@ def lexicon_for(cat: Catalogue) -> Lexicon:
     for mid, m in [*cat.service_measures.items(), *cat.status_measures.items()]:
         for alias in m.aliases:
             _add(entries, alias, measures=[mid])
-    for p in STOP_PHRASES:
+    patterns = load_patterns()
+    for p in patterns.stop_phrases:
         _add(entries, p, stop=True)
-    for p in CUMULATIVE_PHRASES:
+    for p in patterns.cumulative_phrases:
         _add(entries, p, cumulative=True)
     by_first: dict = {}
     by_last: dict = {}

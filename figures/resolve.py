@@ -1,0 +1,269 @@
+"""Pass 4 of the parser: each number gets the indicator named around it.
+
+The name it sits in ("trả 40 thẻ CCCD") or that follows it alone ("5.272 lượt người"), else the most specific name
+before it in its clause, refined by a child named with it ("kích hoạt ... mức 1: 25"). Short words ("mới", "đã trả
+kết quả", "trực tuyến") are read in a running scope: the parent just named ("CCCD: 45 (mới 20 ...)"), the service
+just named, the "tiếp nhận trên cổng DVC:" channel. A stated rate ("đạt 94,4%") is attached to its figure as given.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+
+from figures.lexicon import TOKEN_RE, Entry, phrase_key
+from figures.parsed import ParseContext, ParsedFigure
+from figures.scan import Mention, Num, P, Scan
+from knowledge.catalogue import Catalogue
+
+
+@dataclass
+class _Scope:
+    last: str | None = None  # the indicator named last: its siblings answer to short words too
+    parent: str | None = None
+    service: str | None = None
+    channel: str | None = None  # "truc_tuyen" inside "tiếp nhận trên cổng DVC: ..."
+
+
+def _initial_scope(cat: Catalogue, last: str | None) -> _Scope:
+    ind = cat.get(last) if last else None
+    if ind is None:
+        return _Scope()
+    if ind.service:
+        return _Scope(last=ind.id, parent=f"dvc.{ind.service}.tiep_nhan", service=ind.service,
+                      channel="truc_tuyen" if ind.id.endswith(".truc_tuyen") else None)
+    if ind.parts:
+        return _Scope(last=ind.id, parent=ind.id)
+    return _Scope(last=ind.id, parent=cat.parent_of.get(ind.id, ind.id))
+
+
+def _service_measure(cat: Catalogue, svc: str, measures: list[str], channel: str | None) -> str | None:
+    statuses = [m for m in measures if m in cat.status_measures]
+    online = "truc_tuyen" in measures or channel == "truc_tuyen"
+    if statuses:
+        if online:
+            return None  # result statuses of online dossiers are not catalogue indicators
+        ind = f"dvc.{svc}.{statuses[-1]}"
+    else:
+        ind = f"dvc.{svc}.{'truc_tuyen' if online else 'tiep_nhan'}"
+    return ind if ind in cat else None
+
+
+@dataclass
+class _Label:
+    indicator: str | None
+    named: bool  # named outright; False = a short word read in the running scope ("mới", "đã trả kết quả")
+    at: int | None = None  # where the deciding name starts
+
+
+def _resolve(cat: Catalogue, phrase: list[Mention], scope: _Scope | None,
+             counted: Mention | None = None) -> _Label:
+    """The indicator the mentions around one number name. `counted` is a name right after the number
+    ("5.272 lượt người") or around it ("trả 40 thẻ CCCD"): it says what was counted."""
+    if any(m.entry.stop for m in phrase) or (counted and counted.entry.stop):
+        return _Label(None, True)
+    scope = scope or _Scope()
+    in_service = scope.service is not None or any(m.entry.service for m in phrase)
+    measures = [ms for m in phrase for ms in m.entry.measures]
+
+    def strong(e: Entry) -> bool:
+        return bool(e.service) or (bool(e.ids) and not (in_service and e.measures))
+
+    # What was counted, else the most specific exact name (most syllables, then the first: "cấp tài khoản định
+    # danh điện tử cho công dân đã có CCCD: 654" is about định danh), else a typo-tolerant match.
+    named = [m for m in phrase if strong(m.entry)]
+    if counted is not None and strong(counted.entry):
+        head_m: Mention | None = counted
+    elif named:
+        # generic verbs that double as service measures ("tiếp nhận") rank below names of things ("cấp CCCD")
+        head_m = max(named, key=lambda m: (not m.fuzzy, not m.entry.measures, len(m.entry.phrase.split()), -m.start))
+    else:
+        head_m = None
+    head = head_m.entry if head_m else None
+    if head_m is not None and head_m.entry.service:
+        return _Label(_service_measure(cat, head_m.entry.service, measures, None), True, head_m.start)
+    if head_m is not None and head is not None:
+        ind = head.ids[0]
+        kids = set(cat.children(ind))
+        for m in reversed(phrase):  # the child named closest to the number: "kích hoạt ... mức 1: 25"
+            child = next((i for i in m.entry.all_ids if i in kids), None)
+            if child:
+                ind = child
+                break
+        meta = cat.get(ind)
+        twin = meta.twin if meta else None
+        if twin and any(m.entry.cumulative for m in phrase):
+            ind = twin
+        return _Label(ind, True, head_m.start)
+    # only weak words ("mới", "tổng số", "đã trả kết quả"): read them in the running scope
+    if scope.service and measures:
+        first = next(m for m in phrase if m.entry.measures)
+        return _Label(_service_measure(cat, scope.service, measures, scope.channel), False, first.start)
+    family = set(cat.children(scope.parent)) | {scope.parent} if scope.parent else set()
+    if scope.parent and scope.parent in cat.parent_of:
+        family |= set(cat.children(cat.parent_of[scope.parent]))
+    group = scope.last.split(".")[0] + "." if scope.last else None
+    for m in phrase:
+        hit = next((i for i in m.entry.all_ids if i in family), None)
+        hit = hit or next((i for i in m.entry.ctx_ids if group and i.startswith(group)), None)
+        if hit:
+            return _Label(hit, False, m.start)
+    for m in phrase:
+        if len(m.entry.ids) == 1:
+            return _Label(m.entry.ids[0], False, m.start)
+    return _Label(None, False)
+
+
+def _update_scope(cat: Catalogue, scope: _Scope, ind: str, phrase: list[Mention]) -> None:
+    i = cat.get(ind)
+    if i is None:
+        return
+    scope.last = ind
+    if i.service:
+        new_service = i.service != scope.service or any(m.entry.service for m in phrase)
+        scope.service, scope.parent = i.service, f"dvc.{i.service}.tiep_nhan"
+        if ind.endswith(".truc_tuyen"):
+            scope.channel = "truc_tuyen"
+        elif new_service:
+            scope.channel = None
+        return
+    scope.service = scope.channel = None
+    scope.parent = ind if i.parts else cat.parent_of.get(ind, ind)
+
+
+def assign(sc: Scan, cat: Catalogue, ctx: ParseContext) -> tuple[list[ParsedFigure], list[str]]:
+    """Label every number, left to right, keeping the running scope; (figures, unmatched fragments)."""
+    mentions, nums = sc.mentions, sc.numbers
+    scope = _initial_scope(cat, ctx.last_indicator)
+    figures: list[ParsedFigure] = []
+    unmatched: list[str] = []
+    values = [n for n in nums if not n.percent]
+    percents = [n for n in nums if n.percent]
+    consumed = 0
+    style: str | None = None
+    owner: dict[int, ParsedFigure | None] = {}  # value token start -> its figure
+    last_end: int | None = None  # end of the last figure; the dialogue's context counts as "just before"
+    starts = [m.start for m in mentions]
+    for k, n in enumerate(values):
+        nxt = values[k + 1] if k + 1 < len(values) else None
+        pre_start = max(consumed, sc.last_boundary(n.start))
+        lo, hi = bisect_left(starts, pre_start), bisect_left(starts, n.start)
+        pre = [m for m in mentions[lo:hi] if m.end <= n.start]
+        post, post_end = _post_phrase(sc, mentions[hi:], n, nxt)
+        if style is None and (pre or post):  # does this officer write "CCCD 60" or "60 CCCD"?
+            style = "pre" if pre else "post"
+        if post and style == "pre" and nxt is not None and not sc.has_boundary(post[-1].end, nxt.start):
+            post, post_end = [], n.end  # "cccd 60 mới 33": "mới" labels 33, not 60
+        near = last_end is None or n.start - last_end <= P.scope_reach
+        label = _Label(None, False)
+        if not (post and post[0].entry.stop and sc.gap_words(n.end, post[0].start) == 0):
+            # a name the number sits in ("trả 40 thẻ CCCD"), or a single name right after the number ("5.272 lượt
+            # người tham dự."), says what was counted
+            counted = sc.bridge(n, pre_start)
+            if counted is None and len(post) == 1 and not TOKEN_RE.search(sc.f, n.end, post[0].start):
+                counted = post[0]
+            if pre or post or counted:
+                label = _resolve(cat, pre + post, scope if near else None, counted)
+            if label.indicator and not label.named and any(f.indicator == label.indicator for f in figures):
+                label = _Label(None, False)  # a context word must not give a second value ("Đã tiếp nhận: 554")
+        if label.indicator is None and not pre and not post and ctx.last_indicator and len(values) == 1:
+            label = _Label(ctx.last_indicator, False)  # a bare "60" answers what the dialogue asked
+        ind = _by_unit(sc, cat, label.indicator, n)
+        consumed = max(n.end, post_end)
+        a = min(label.at, n.start) if label.at is not None else n.start
+        b = max(n.end, post_end)
+        owner[n.start] = None
+        if ind is None:
+            frag_start = max(pre[-1].start if pre else sc.last_boundary(n.start, "soft"), n.start - 60)
+            unmatched.append(sc.text[frag_start:b].strip(" \t\n,;:+-*•.()"))
+            continue
+        figures.append(ParsedFigure(ind, n.value, n.denominator, None, (a, b), sc.text[a:b]))
+        owner[n.start] = figures[-1]
+        last_end = b
+        if not near:
+            scope = _Scope()
+        _update_scope(cat, scope, ind, pre + post)
+    _attach_rates(sc, values, owner, percents, unmatched)
+    return _dedupe(figures), unmatched
+
+
+_SPECIFIC_UNITS = {"buổi", "cái", "tin bài", "văn bản", "cơ sở", "mô hình", "thôn"}
+
+
+@lru_cache(maxsize=8)
+def _unit_index(cat: Catalogue) -> dict[tuple[str, tuple[str, ...]], list[str]]:
+    """(section, folded unit) -> indicators counted in that unit, for units that tell indicators apart."""
+    out: dict = {}
+    for ind in cat.indicators.values():
+        if ind.unit in _SPECIFIC_UNITS:
+            out.setdefault((ind.section, phrase_key(ind.unit)), []).append(ind.id)
+    return out
+
+
+_UNIT_AFTER = re.compile(r"[ \t]*([a-z]+)(?:[ \t]+([a-z]+))?")
+
+
+def _by_unit(sc: Scan, cat: Catalogue, ind: str | None, n: Num) -> str | None:
+    """The unit typed after the number picks the sibling counted in it: "tuyên truyền 3 buổi" -> the meetings."""
+    i = cat.get(ind) if ind else None
+    m = _UNIT_AFTER.match(sc.f, n.end)
+    if i is None or m is None:
+        return ind
+    for key in ((m.group(1), m.group(2)), (m.group(1),)):
+        same = _unit_index(cat).get((i.section, key), []) if None not in key else []
+        if same:
+            return same[0] if len(same) == 1 and phrase_key(i.unit) != key else ind
+    return ind
+
+
+def _post_phrase(sc: Scan, mentions: list[Mention], n: Num, nxt: Num | None) -> tuple[list[Mention], int]:
+    """Mentions right after the number ("60 hồ sơ CCCD", "224 tài khoản định danh điện tử mức 1")."""
+    out: list[Mention] = []
+    prev_end = n.end
+    limit = nxt.start if nxt else len(sc.f)
+    for m in mentions:
+        if m.start < n.end:
+            continue
+        too_far = sc.gap_words(prev_end, m.start) > (2 if out else 1)
+        if m.end > limit or sc.has_boundary(prev_end, m.start) or too_far:
+            break
+        out.append(m)
+        prev_end = m.end
+    return out, (out[-1].end if out else n.end)
+
+
+def _attach_rates(sc: Scan, values: list[Num], owner: dict[int, ParsedFigure | None], percents: list[Num],
+                  unmatched: list[str]) -> None:
+    """A stated percentage belongs to the number just before it in its clause ("13.274/13.303 = 100%"), or,
+    when it comes first ("đạt 94,4% (6.065/6.425)"), to the next one."""
+    starts = [n.start for n in values]
+    for p in percents:
+        seg = sc.last_boundary(p.start)
+        i = bisect_left(starts, p.start)
+        if i > 0 and values[i - 1].start >= seg and values[i - 1].end <= p.start:
+            num: Num | None = values[i - 1]
+        elif i < len(values) and bisect_left(sc.hard, p.end) == bisect_left(sc.hard, values[i].start):
+            num = values[i]
+        else:
+            num = None
+        target = owner.get(num.start) if num else None
+        if target is None or target.rate is not None:
+            unmatched.append(sc.text[max(seg, p.start - 40):p.end].strip(" \t\n,;:+-*•.()"))
+            continue
+        target.rate = p.value
+        if target.span:
+            a, b = min(target.span[0], p.start), max(target.span[1], p.end)
+            target.span, target.text = (a, b), sc.text[a:b]
+
+
+def _dedupe(figures: list[ParsedFigure]) -> list[ParsedFigure]:
+    """The same figure repeated in one message (seed reports restate totals) is kept once."""
+    seen: set = set()
+    out = []
+    for f in figures:
+        key = (f.indicator, f.value, f.denominator)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
