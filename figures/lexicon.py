@@ -5,8 +5,10 @@ Roles of a phrase:
 - ctx_ids: indicators it names only right after their parent ("mới" -> cccd.cap_moi after "CCCD 60, trong đó");
 - service: one of the essential public services ("đăng ký thường trú");
 - measure: a service measure or result status ("trên cổng DVC" -> truc_tuyen, "đã trả kết quả");
-- stop: words that say the number next to them is not a reported figure ("còn lại", "thành viên");
-- cumulative: "lũy kế" turns an indicator into its cumulative twin.
+- ctx_service: a service it names only under a heading about public services ("Cấp thẻ CCCD: 00 hồ sơ");
+- stop: words that say the number next to them is not a reported figure ("thành viên", "chỉ tiêu");
+- cumulative: "lũy kế" turns an indicator into its cumulative twin;
+- remainder: "còn lại", "còn": the number right after is what is left of the part just named.
 Built once per Catalogue and cached.
 """
 from __future__ import annotations
@@ -54,9 +56,11 @@ class Entry:
     ids: list[str] = field(default_factory=list)
     ctx_ids: list[str] = field(default_factory=list)
     service: str | None = None
+    ctx_service: str | None = None
     measures: list[str] = field(default_factory=list)
     stop: bool = False
     cumulative: bool = False
+    remainder: bool = False
     phrase: str = ""
 
     @property
@@ -87,7 +91,7 @@ def _add(entries: dict, phrase: str, **role) -> None:
             setattr(e, name, value)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=64)  # one per unit with its own indicators, plus the shared catalogue
 def lexicon_for(cat: Catalogue) -> Lexicon:
     entries: dict[tuple[str, ...], Entry] = {}
     for ind in cat.indicators.values():
@@ -100,7 +104,10 @@ def lexicon_for(cat: Catalogue) -> Lexicon:
     for svc in cat.services.values():
         for alias in [svc.name, *svc.aliases]:
             _add(entries, alias, service=svc.id)
-    for mid, m in [*cat.service_measures.items(), *cat.status_measures.items()]:
+        for alias in svc.context_aliases:
+            _add(entries, alias, ctx_service=svc.id)
+    extra = [m for svc in cat.services.values() for m in svc.extra_statuses.items()]
+    for mid, m in [*cat.service_measures.items(), *cat.status_measures.items(), *extra]:
         for alias in m.aliases:
             _add(entries, alias, measures=[mid])
     patterns = load_patterns()
@@ -108,6 +115,8 @@ def lexicon_for(cat: Catalogue) -> Lexicon:
         _add(entries, p, stop=True)
     for p in patterns.cumulative_phrases:
         _add(entries, p, cumulative=True)
+    for p in patterns.remainder_phrases:
+        _add(entries, p, remainder=True)
     by_first: dict = {}
     by_last: dict = {}
     longest: dict[str, int] = {}

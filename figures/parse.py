@@ -13,13 +13,14 @@ import unicodedata
 from common import clock
 from figures.corrections import as_plain_figures
 from figures.lexicon import lexicon_for
-from figures.parsed import ParseContext, ParsedFigure, ParseResult
+from figures.parsed import ParseContext, ParsedFigure, ParseResult, Problem
 from figures.patterns import load_patterns
+from figures.plausible import period_problem, range_problem, unreadable
 from figures.resolve import assign
 from figures.scan import scan
 from knowledge.catalogue import Catalogue, load_catalogue
 
-__all__ = ["ParseContext", "ParseResult", "ParsedFigure", "parse_correction", "parse_message"]
+__all__ = ["ParseContext", "ParseResult", "ParsedFigure", "Problem", "parse_correction", "parse_message"]
 P = load_patterns()
 
 
@@ -28,13 +29,25 @@ def parse_message(text: str, catalogue: Catalogue | None = None, context: ParseC
     text = unicodedata.normalize("NFC", text)
     cat = catalogue or load_catalogue()
     ctx = context or ParseContext()
-    sc = scan(text, lexicon_for(cat), ctx.today or clock.today(), ctx.calendar)
+    today = ctx.today or clock.today()
+    sc = scan(text, lexicon_for(cat), today, ctx.calendar)
+    problems = [period_problem(p, today, sc.text[a:b]) for p, (a, b) in sc.rejected_periods]
     if sc.is_question:
-        return ParseResult(period=sc.period, is_question=True)
+        return ParseResult(period=sc.period, is_question=True, problems=problems)
     figures, unmatched = assign(sc, cat, ctx)
+    problems += [unreadable(frag) for frag in sc.malformed]
+    kind = ctx.period_kind or (sc.period.kind if sc.period else None)
+    kept = []
+    for f in figures:  # "3 tỷ", "1e20", "33/0": read, but refused with the reason
+        problem = range_problem(cat, f.indicator, f.value, f.denominator, period_kind=kind, level=ctx.level,
+                                text=f.text)
+        if problem is None:
+            kept.append(f)
+        else:
+            problems.append(problem)
     unmatched = sc.malformed + unmatched
-    greeting = not figures and not unmatched and bool(P.greeting.search(sc.f))
-    return ParseResult(figures, sc.period, unmatched, is_question=greeting)
+    greeting = not kept and not unmatched and not problems and bool(P.greeting.search(sc.f))
+    return ParseResult(kept, sc.period, unmatched, is_question=greeting, problems=problems)
 
 
 def parse_correction(text: str, catalogue: Catalogue | None = None,

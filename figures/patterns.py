@@ -41,6 +41,7 @@ class _PatternsFile(BaseModel):
     sound_alike: list[tuple[str, str]]
     stop_phrases: list[str]
     cumulative_phrases: list[str]
+    remainder_phrases: list[str]
     correction: _Correction
 
 
@@ -61,6 +62,7 @@ class Patterns:
     sound_alike: tuple[tuple[str, str], ...]
     stop_phrases: tuple[str, ...]
     cumulative_phrases: tuple[str, ...]
+    remainder_phrases: tuple[str, ...]
     correction_cue: re.Pattern
     not_but: re.Pattern
     verb_to: re.Pattern
@@ -82,5 +84,6 @@ def load_patterns(path: Path = PATTERNS_PATH) -> Patterns:
         no_span=frozenset(raw.no_span), filler=frozenset(raw.filler), scope_reach=raw.scope_reach,
         unit_syllables=frozenset(raw.unit_syllables), glued_units=frozenset(raw.glued_units),
         sound_alike=tuple(raw.sound_alike), stop_phrases=tuple(raw.stop_phrases),
-        cumulative_phrases=tuple(raw.cumulative_phrases), correction_cue=rx(c.cue), not_but=rx(c.not_but),
+        cumulative_phrases=tuple(raw.cumulative_phrases), remainder_phrases=tuple(raw.remainder_phrases),
+        correction_cue=rx(c.cue), not_but=rx(c.not_but),
         verb_to=rx(c.verb_to), to=rx(c.to))

@@ -39,12 +39,18 @@ def _initial_scope(cat: Catalogue, last: str | None) -> _Scope:
 
 
 def _service_measure(cat: Catalogue, svc: str, measures: list[str], channel: str | None) -> str | None:
-    statuses = [m for m in measures if m in cat.status_measures]
+    own = cat.statuses_of(svc)
+    statuses = [m for m in measures if m in own]
     online = "truc_tuyen" in measures or channel == "truc_tuyen"
+    plain = [m for m in measures if m in cat.service_measures and m not in ("tiep_nhan", "truc_tuyen")]
     if statuses:
         if online:
             return None  # result statuses of online dossiers are not catalogue indicators
         ind = f"dvc.{svc}.{statuses[-1]}"
+    elif plain:  # "đã giải quyết" of a service without result statuses
+        ind = f"dvc.{svc}.{plain[-1]}"
+    elif measures and not any(m in cat.service_measures for m in measures):
+        return None  # a status this service is not counted in ("mới đăng ký" after "thường trú")
     else:
         ind = f"dvc.{svc}.{'truc_tuyen' if online else 'tiep_nhan'}"
     return ind if ind in cat else None
@@ -55,20 +61,27 @@ class _Label:
     indicator: str | None
     named: bool  # named outright; False = a short word read in the running scope ("mới", "đã trả kết quả")
     at: int | None = None  # where the deciding name starts
+    fuzzy: bool = False  # the deciding name was matched through a typo correction
+    service_named: bool = False  # a service was named with no measure: "x/y" after it is a pair
 
 
 def _resolve(cat: Catalogue, phrase: list[Mention], scope: _Scope | None,
-             counted: Mention | None = None) -> _Label:
+             counted: Mention | None = None, dvc_heading: bool = False) -> _Label:
     """The indicator the mentions around one number name. `counted` is a name right after the number
-    ("5.272 lượt người") or around it ("trả 40 thẻ CCCD"): it says what was counted."""
+    ("5.272 lượt người") or around it ("trả 40 thẻ CCCD"): it says what was counted. Under a heading about public
+    services, names that are also services ("Cấp thẻ CCCD") name the service."""
     if any(m.entry.stop for m in phrase) or (counted and counted.entry.stop):
         return _Label(None, True)
     scope = scope or _Scope()
-    in_service = scope.service is not None or any(m.entry.service for m in phrase)
+
+    def service(e: Entry) -> str | None:
+        return e.service or (e.ctx_service if dvc_heading else None)
+
+    in_service = scope.service is not None or any(service(m.entry) for m in phrase)
     measures = [ms for m in phrase for ms in m.entry.measures]
 
     def strong(e: Entry) -> bool:
-        return bool(e.service) or (bool(e.ids) and not (in_service and e.measures))
+        return bool(service(e)) or (bool(e.ids) and not (in_service and e.measures))
 
     # What was counted, else the most specific exact name (most syllables, then the first: "cấp tài khoản định
     # danh điện tử cho công dân đã có CCCD: 654" is about định danh), else a typo-tolerant match.
@@ -81,8 +94,9 @@ def _resolve(cat: Catalogue, phrase: list[Mention], scope: _Scope | None,
     else:
         head_m = None
     head = head_m.entry if head_m else None
-    if head_m is not None and head_m.entry.service:
-        return _Label(_service_measure(cat, head_m.entry.service, measures, None), True, head_m.start)
+    svc = service(head) if head else None
+    if head_m is not None and svc:
+        return _Label(_service_measure(cat, svc, measures, None), True, head_m.start, head_m.fuzzy, not measures)
     if head_m is not None and head is not None:
         ind = head.ids[0]
         kids = set(cat.children(ind))
@@ -95,11 +109,11 @@ def _resolve(cat: Catalogue, phrase: list[Mention], scope: _Scope | None,
         twin = meta.twin if meta else None
         if twin and any(m.entry.cumulative for m in phrase):
             ind = twin
-        return _Label(ind, True, head_m.start)
+        return _Label(ind, True, head_m.start, head_m.fuzzy)
     # only weak words ("mới", "tổng số", "đã trả kết quả"): read them in the running scope
     if scope.service and measures:
         first = next(m for m in phrase if m.entry.measures)
-        return _Label(_service_measure(cat, scope.service, measures, scope.channel), False, first.start)
+        return _Label(_service_measure(cat, scope.service, measures, scope.channel), False, first.start, first.fuzzy)
     family = set(cat.children(scope.parent)) | {scope.parent} if scope.parent else set()
     if scope.parent and scope.parent in cat.parent_of:
         family |= set(cat.children(cat.parent_of[scope.parent]))
@@ -108,11 +122,20 @@ def _resolve(cat: Catalogue, phrase: list[Mention], scope: _Scope | None,
         hit = next((i for i in m.entry.all_ids if i in family), None)
         hit = hit or next((i for i in m.entry.ctx_ids if group and i.startswith(group)), None)
         if hit:
-            return _Label(hit, False, m.start)
+            return _Label(hit, False, m.start, m.fuzzy)
     for m in phrase:
         if len(m.entry.ids) == 1:
-            return _Label(m.entry.ids[0], False, m.start)
+            return _Label(m.entry.ids[0], False, m.start, m.fuzzy)
     return _Label(None, False)
+
+
+def _remainder(cat: Catalogue, scope: _Scope) -> str | None:
+    """The "còn lại" indicator of the part just named, or of its parent ("cấp mới ..., cấp lại 473; còn lại")."""
+    for ind in (scope.last, scope.parent, cat.parent_of.get(scope.last or "")):
+        rest = cat.remainder_for(ind) if ind else None
+        if rest:
+            return rest
+    return None
 
 
 def _update_scope(cat: Catalogue, scope: _Scope, ind: str, phrase: list[Mention]) -> None:
@@ -136,6 +159,7 @@ def assign(sc: Scan, cat: Catalogue, ctx: ParseContext) -> tuple[list[ParsedFigu
     """Label every number, left to right, keeping the running scope; (figures, unmatched fragments)."""
     mentions, nums = sc.mentions, sc.numbers
     scope = _initial_scope(cat, ctx.last_indicator)
+    dvc_heading = ctx.section == "tthc_dvc"
     figures: list[ParsedFigure] = []
     unmatched: list[str] = []
     values = [n for n in nums if not n.percent]
@@ -151,25 +175,35 @@ def assign(sc: Scan, cat: Catalogue, ctx: ParseContext) -> tuple[list[ParsedFigu
         lo, hi = bisect_left(starts, pre_start), bisect_left(starts, n.start)
         pre = [m for m in mentions[lo:hi] if m.end <= n.start]
         post, post_end = _post_phrase(sc, mentions[hi:], n, nxt)
+        if n.denominator is not None and post and post[0].entry.phrase.startswith("tong "):
+            post, post_end = [], n.end  # "183/247 tổng số TTHC đã công bố": the name after names the whole
         if style is None and (pre or post):  # does this officer write "CCCD 60" or "60 CCCD"?
             style = "pre" if pre else "post"
         if post and style == "pre" and nxt is not None and not sc.has_boundary(post[-1].end, nxt.start):
             post, post_end = [], n.end  # "cccd 60 mới 33": "mới" labels 33, not 60
         near = last_end is None or n.start - last_end <= P.scope_reach
         label = _Label(None, False)
-        if not (post and post[0].entry.stop and sc.gap_words(n.end, post[0].start) == 0):
+        sibling = _unit_sibling(sc, cat, scope.last, n) if near and not pre else None
+        if pre and pre[-1].entry.remainder and sc.gap_words(pre[-1].end, n.start) == 0:
+            # "còn lại 3.134": what is left of the part just named (nothing, when it has no remainder)
+            label = _Label(_remainder(cat, scope) if near else None, False, pre[-1].start)
+        elif sibling:
+            label = _Label(sibling, False, n.start)  # "3 hồ sơ và 3 tài khoản": the same group, counted in accounts
+        elif not (post and post[0].entry.stop and sc.gap_words(n.end, post[0].start) == 0):
             # a name the number sits in ("trả 40 thẻ CCCD"), or a single name right after the number ("5.272 lượt
             # người tham dự."), says what was counted
             counted = sc.bridge(n, pre_start)
             if counted is None and len(post) == 1 and not TOKEN_RE.search(sc.f, n.end, post[0].start):
                 counted = post[0]
             if pre or post or counted:
-                label = _resolve(cat, pre + post, scope if near else None, counted)
+                label = _resolve(cat, pre + post, scope if near else None, counted, dvc_heading)
             if label.indicator and not label.named and any(f.indicator == label.indicator for f in figures):
                 label = _Label(None, False)  # a context word must not give a second value ("Đã tiếp nhận: 554")
         if label.indicator is None and not pre and not post and ctx.last_indicator and len(values) == 1:
             label = _Label(ctx.last_indicator, False)  # a bare "60" answers what the dialogue asked
         ind = _by_unit(sc, cat, label.indicator, n)
+        if label.service_named and n.denominator is not None and ind:
+            ind = _service_pair(cat, ind, ctx.service_pair_measure)
         consumed = max(n.end, post_end)
         a = min(label.at, n.start) if label.at is not None else n.start
         b = max(n.end, post_end)
@@ -178,14 +212,54 @@ def assign(sc: Scan, cat: Catalogue, ctx: ParseContext) -> tuple[list[ParsedFigu
             frag_start = max(pre[-1].start if pre else sc.last_boundary(n.start, "soft"), n.start - 60)
             unmatched.append(sc.text[frag_start:b].strip(" \t\n,;:+-*•.()"))
             continue
-        figures.append(ParsedFigure(ind, n.value, n.denominator, None, (a, b), sc.text[a:b]))
+        figures.append(ParsedFigure(ind, n.value, n.denominator, None, (a, b), sc.text[a:b], guess=label.fuzzy,
+                                    period=sc.period_of_clause(n.start)))
         owner[n.start] = figures[-1]
         last_end = b
         if not near:
             scope = _Scope()
         _update_scope(cat, scope, ind, pre + post)
     _attach_rates(sc, values, owner, percents, unmatched)
+    _remainders_of_pairs(cat, figures)
     return _dedupe(figures), unmatched
+
+
+def _service_pair(cat: Catalogue, ind: str, measure: str | None) -> str:
+    """ "cấp lại, đổi thẻ CCCD 399/587": x/y after a service is x dossiers of the unit's pair measure (online by
+    default) out of y received."""
+    svc = cat.get(ind)
+    target = f"dvc.{svc.service}.{measure or cat.service_pair_measure}" if svc and svc.service else ind
+    return target if target in cat else ind
+
+
+def _remainders_of_pairs(cat: Catalogue, figures: list[ParsedFigure]) -> None:
+    """A remainder of a pair is stored with its whole: "866/1.714, còn lại 848" -> 848/1.714."""
+    for f in figures:
+        meta = cat.get(f.indicator)
+        if meta is None or not meta.remainder_of or meta.whole or f.denominator is not None:
+            continue
+        part = next((g for g in figures if g.indicator == meta.remainder_of and g.denominator is not None), None)
+        if part is not None:
+            f.denominator = part.denominator
+
+
+_UNIT_AFTER = re.compile(r"[ \t]*([a-z]+)(?:[ \t]+([a-z]+))?")
+
+
+def _unit_words(sc: Scan, n: Num) -> tuple[str, ...]:
+    m = _UNIT_AFTER.match(sc.f, n.end)
+    return tuple(w for w in m.groups() if w) if m else ()
+
+
+def _unit_sibling(sc: Scan, cat: Catalogue, last: str | None, n: Num) -> str | None:
+    """The indicator the last one names for the unit typed after this number ("… 3 hồ sơ và 3 tài khoản")."""
+    meta = cat.get(last) if last else None
+    words = _unit_words(sc, n)
+    for unit, target in (meta.by_unit.items() if meta else ()):
+        key = phrase_key(unit)
+        if words[:len(key)] == key:
+            return target
+    return None
 
 
 _SPECIFIC_UNITS = {"buổi", "cái", "tin bài", "văn bản", "cơ sở", "mô hình", "thôn"}
@@ -195,23 +269,26 @@ _SPECIFIC_UNITS = {"buổi", "cái", "tin bài", "văn bản", "cơ sở", "mô 
 def _unit_index(cat: Catalogue) -> dict[tuple[str, tuple[str, ...]], list[str]]:
     """(section, folded unit) -> indicators counted in that unit, for units that tell indicators apart."""
     out: dict = {}
+    named_only = {t for ind in cat.indicators.values() for t in ind.by_unit.values()}
     for ind in cat.indicators.values():
+        if ind.by_unit or ind.id in named_only:
+            continue  # a named group ("họp thôn", "nhóm ưu tiên 1") is reached by its name only
         if ind.unit in _SPECIFIC_UNITS:
             out.setdefault((ind.section, phrase_key(ind.unit)), []).append(ind.id)
     return out
 
 
-_UNIT_AFTER = re.compile(r"[ \t]*([a-z]+)(?:[ \t]+([a-z]+))?")
-
-
 def _by_unit(sc: Scan, cat: Catalogue, ind: str | None, n: Num) -> str | None:
     """The unit typed after the number picks the sibling counted in it: "tuyên truyền 3 buổi" -> the meetings."""
     i = cat.get(ind) if ind else None
-    m = _UNIT_AFTER.match(sc.f, n.end)
-    if i is None or m is None:
+    words = _unit_words(sc, n)
+    if i is None or not words:
         return ind
-    for key in ((m.group(1), m.group(2)), (m.group(1),)):
-        same = _unit_index(cat).get((i.section, key), []) if None not in key else []
+    own = _unit_sibling(sc, cat, ind, n)
+    if own:
+        return own
+    for key in (words[:2], words[:1]):
+        same = _unit_index(cat).get((i.section, key), [])
         if same:
             return same[0] if len(same) == 1 and phrase_key(i.unit) != key else ind
     return ind

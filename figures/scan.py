@@ -18,13 +18,16 @@ from figures.lexicon import TOKEN_RE, Entry, Lexicon, fold_aligned, norm_token
 from figures.patterns import load_patterns
 from figures.period_phrases import find_periods
 from figures.periods import Calendar, PeriodSpec
-from figures.vnnumbers import MULTIPLIER_AFTER, MULTIPLIERS, is_plain_int, to_number
+from figures.vnnumbers import MAX_DIGITS, MULTIPLIER_AFTER, MULTIPLIERS, is_plain_int, to_number
 
 P = load_patterns()
 _NUMBER = re.compile(r"(?<![0-9a-z])" + P.number)
 _PAIR_TAIL = re.compile(r"\s*/\s*(" + P.number + r")")
 _PERCENT_TAIL = re.compile(r"\s*(?:%|phan tram\b)")
 _GLUED = re.compile(r"[a-z]*")
+# glued to a number, these make it unreadable rather than a shorter number: 1_000, 10^100, 1..2, 1e20, 3<ZWSP>5
+_JUNK_AFTER = re.compile(r"[_^\u00ad\u200b-\u200f\u2060\ufeff]|[.,][.,]|[.,]\d")
+_WORD_END = re.compile(r"[^\s,;:()]*")
 
 Token = tuple[int, int, str]  # start, end, normalised syllable
 
@@ -52,7 +55,8 @@ class Scan:
 
     text: str
     f: str  # folded text, same length
-    period: PeriodSpec | None
+    periods: list[tuple[PeriodSpec, tuple[int, int]]]  # period phrases, most specific first
+    rejected_periods: list[tuple[PeriodSpec, tuple[int, int]]]  # named, but outside the years reports cover
     is_question: bool
     hard: list[int]
     soft: list[int]
@@ -64,7 +68,17 @@ class Scan:
     mentions: list[Mention]
     numbers: list[Num]
     lex: Lexicon
-    malformed: list[str] = field(default_factory=list)  # "3o", "35a", "-5": mistyped numbers; never stored
+    malformed: list[str] = field(default_factory=list)  # "3o", "1_000", ".33": mistyped numbers; never stored
+
+    @property
+    def period(self) -> PeriodSpec | None:
+        return self.periods[0][0] if self.periods else None
+
+    def period_of_clause(self, pos: int) -> PeriodSpec | None:
+        """The period named last before `pos` in its clause ("năm 2022: 6.065/6.588; năm 2023: 6.702/6.715")."""
+        lo = self.last_boundary(pos, "soft")
+        inside = [(span[1], p) for p, span in self.periods if lo <= span[0] and span[1] <= pos]
+        return max(inside, key=lambda t: t[0])[1] if inside else None
 
     def last_boundary(self, pos: int, kinds: str = "hard") -> int:
         """Where the clause holding `pos` starts (just after the last boundary ending at or before it)."""
@@ -113,8 +127,8 @@ def scan(text: str, lex: Lexicon, today: date, calendar: Calendar) -> Scan:
 
     hard = [m.span() for m in P.hard.finditer(f)]
     soft = [m.span() for m in P.soft.finditer(f)]
-    periods = find_periods(f, today, calendar)
-    for _, span in periods:
+    periods, rejected = find_periods(f, today, calendar)
+    for _, span in periods + rejected:
         block(*span)
     for rx in P.never:
         for hit in rx.finditer(f):
@@ -124,7 +138,7 @@ def scan(text: str, lex: Lexicon, today: date, calendar: Calendar) -> Scan:
         block(mention.start, mention.end)
     numbers, malformed = _find_numbers(text, f, blocked)
     return Scan(
-        text=text, f=f, period=periods[0][0] if periods else None, is_question=bool(P.question.search(f)),
+        text=text, f=f, periods=periods, rejected_periods=rejected, is_question=bool(P.question.search(f)),
         hard=[a for a, _ in hard], soft=[a for a, _ in soft], hard_ends=[b for _, b in hard],
         any_ends=sorted(b for _, b in hard + soft), toks=toks, tok_starts=[t[0] for t in toks], joinable=joinable,
         mentions=mentions, numbers=numbers, malformed=malformed, lex=lex)
@@ -254,16 +268,30 @@ def _find_numbers(text: str, f: str, blocked: bytearray) -> tuple[list[Num], lis
         else:
             v = to_number(raw)
             end = m.end()
-        if v is None:
-            continue
-        if _mistyped(f, a, end, bool(pct or mult)):
-            glued_end = _GLUED.match(f, end)
-            malformed.append(text[max(0, a - 1):glued_end.end() if glued_end else end].strip())
+        if v is None and not _junk(f, a, m.end(), raw):
+            continue  # "1.2.3": a section number, not a figure
+        if v is None or _junk(f, a, end, raw) or _mistyped(f, a, end, bool(pct or mult)):
+            malformed.append(_fragment(text, f, a, end))
+            pos = _WORD_END.match(f, end).end()  # type: ignore[union-attr]  # the pattern always matches
             continue
         nums.append(Num(a, end, v, percent=bool(pct)))
         pos = end
     nums.sort(key=lambda n: n.start)
     return nums, malformed
+
+
+def _junk(f: str, a: int, end: int, raw: str) -> bool:
+    """Partly a number: too many digits, a decimal mark before it (".33"), or junk glued after it ("1_000")."""
+    glued_mark = a > 0 and f[a - 1] in ".," and not (a > 1 and f[a - 2].isdigit())
+    return sum(ch.isdigit() for ch in raw) > MAX_DIGITS or glued_mark or bool(_JUNK_AFTER.match(f, end))
+
+
+def _fragment(text: str, f: str, a: int, end: int) -> str:
+    """The whole mistyped word around a number, as the officer typed it (shortened when very long)."""
+    start = a - 1 if a and f[a - 1] in "-.," else a
+    stop = _WORD_END.match(f, end).end()  # type: ignore[union-attr]  # the pattern always matches
+    frag = text[start:stop].rstrip(".")
+    return frag if len(frag) <= 24 else frag[:20] + "…"
 
 
 def _mistyped(f: str, a: int, end: int, suffixed: bool) -> bool:
