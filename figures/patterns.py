@@ -10,6 +10,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel
 
+from common.vntext import syllables
+
 PATTERNS_PATH = Path(__file__).resolve().parents[1] / "knowledge" / "parse_patterns.yaml"
 
 
@@ -42,7 +44,9 @@ class _PatternsFile(BaseModel):
     stop_phrases: list[str]
     cumulative_phrases: list[str]
     remainder_phrases: list[str]
+    place_words: list[str]
     correction: _Correction
+    table_columns: dict[str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -63,10 +67,12 @@ class Patterns:
     stop_phrases: tuple[str, ...]
     cumulative_phrases: tuple[str, ...]
     remainder_phrases: tuple[str, ...]
+    place_words: tuple[tuple[str, ...], ...]  # folded syllables
     correction_cue: re.Pattern
     not_but: re.Pattern
     verb_to: re.Pattern
     to: re.Pattern
+    table_columns: tuple[tuple[str, tuple[str, ...]], ...]  # (column, header phrase as folded syllables)
 
 
 @lru_cache(maxsize=2)
@@ -85,5 +91,7 @@ def load_patterns(path: Path = PATTERNS_PATH) -> Patterns:
         unit_syllables=frozenset(raw.unit_syllables), glued_units=frozenset(raw.glued_units),
         sound_alike=tuple(raw.sound_alike), stop_phrases=tuple(raw.stop_phrases),
         cumulative_phrases=tuple(raw.cumulative_phrases), remainder_phrases=tuple(raw.remainder_phrases),
+        place_words=tuple(tuple(syllables(w)) for w in raw.place_words),
         correction_cue=rx(c.cue), not_but=rx(c.not_but),
-        verb_to=rx(c.verb_to), to=rx(c.to))
+        verb_to=rx(c.verb_to), to=rx(c.to),
+        table_columns=tuple((col, tuple(syllables(p))) for col, ps in raw.table_columns.items() for p in ps))

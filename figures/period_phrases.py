@@ -21,10 +21,11 @@ _QUARTER = re.compile(r"\bquy\s+(iv|i{1,3}|[1-4])\b(?:\s*(?:/|-|nam)\s*(\d{4}))?
 _HALF = re.compile(r"\b(?:6|sau)\s+thang\s+(dau|cuoi)\s+nam(?:\s+(\d{4}))?")
 _YEAR = re.compile(r"\bnam\s+(\d{4})\b")
 _YEARS = re.compile(r"\b(?:tu\s+)?nam\s+(\d{4})\s*(?:-|–|\bden\b)\s*(?:nam\s+)?(\d{4})\b")  # từ năm 2022 đến 2023
-_RELATIVE = re.compile(r"\b(tuan|thang|quy|nam)\s+(nay|truoc|qua)\b")
+_RELATIVE = re.compile(r"(?<![0-9]\s)(?<![0-9])\b(tuan|thang|quy|nam)\s+(nay|truoc|qua)\b")  # not "02 năm qua"
 # Calendar dates are not periods: "ngày 02 tháng 6 năm 2023" must not read as "tháng 6" or "năm 2023".
 _DATE = re.compile(r"\bngay\s+\d{1,2}\s*(?:thang\s+\d{1,2}(?:\s+nam\s+\d{4})?|/\s*\d{1,2}(?:\s*/\s*\d{2,4})?)")
 _COMPARED = re.compile(r"\b(?:so voi|hon|bang)\s*$")  # "tăng 30 so với tuần trước" names no period
+_SINCE = re.compile(r"\btu\s+(?:nam\s+)?\d{4}\s+(?:den|toi)\s+nay\b")  # "từ năm 2022 đến nay": a span to now
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 FIRST_YEAR = 2020  # no Đề án 06 report is older (the project began in 2022)
 YEARS_AHEAD = 1  # a report may be opened for next year, never later
@@ -136,7 +137,7 @@ def find_periods(folded: str, today: date, cal: Calendar = DEFAULT_CALENDAR) -> 
         p = _range(m, today)
         if p and free(*m.span()):
             keep(p, m.span())
-    taken += [m.span() for m in _DATE.finditer(folded) if free(*m.span())]
+    taken += [m.span() for rx in (_DATE, _SINCE) for m in rx.finditer(folded) if free(*m.span())]
     for rx, build in ((_YEARS, _years), (_HALF, _half), (_MONTH, _month), (_QUARTER, _quarter),
                       (_RELATIVE, _relative), (_YEAR, _whole_year)):
         for m in rx.finditer(folded):

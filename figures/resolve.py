@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from figures.lexicon import TOKEN_RE, Entry, phrase_key
 from figures.parsed import ParseContext, ParsedFigure
+from figures.periods import PeriodSpec
 from figures.scan import Mention, Num, P, Scan
 from knowledge.catalogue import Catalogue
 
@@ -65,13 +66,23 @@ class _Label:
     service_named: bool = False  # a service was named with no measure: "x/y" after it is a pair
 
 
-def _resolve(cat: Catalogue, phrase: list[Mention], scope: _Scope | None,
+def _family(cat: Catalogue, scope: _Scope) -> set[str]:
+    """The indicators short words may name after `scope.parent`: it, its parts, its subsets ("trong đó ... trực
+    tuyến") and its siblings."""
+    if not scope.parent:
+        return set()
+    family = set(cat.children(scope.parent)) | {scope.parent} | set(cat.subsets_of(scope.parent))
+    if scope.parent in cat.parent_of:
+        family |= set(cat.children(cat.parent_of[scope.parent]))
+    return family
+
+
+def _resolve(cat: Catalogue, pre: list[Mention], post: list[Mention], scope: _Scope | None,
              counted: Mention | None = None, dvc_heading: bool = False) -> _Label:
     """The indicator the mentions around one number name. `counted` is a name right after the number
     ("5.272 lượt người") or around it ("trả 40 thẻ CCCD"): it says what was counted. Under a heading about public
     services, names that are also services ("Cấp thẻ CCCD") name the service."""
-    if any(m.entry.stop for m in phrase) or (counted and counted.entry.stop):
-        return _Label(None, True)
+    phrase = pre + post
     scope = scope or _Scope()
 
     def service(e: Entry) -> str | None:
@@ -82,6 +93,14 @@ def _resolve(cat: Catalogue, phrase: list[Mention], scope: _Scope | None,
 
     def strong(e: Entry) -> bool:
         return bool(service(e)) or (bool(e.ids) and not (in_service and e.measures))
+
+    if _stopped(pre, post, counted, strong):
+        return _Label(None, True)
+    family = _family(cat, scope)
+    for m in reversed(phrase):  # a name that is also a short word of the family in scope names that member
+        member = next((i for i in m.entry.ctx_ids if i in family), None) if m.entry.ids else None
+        if member:
+            return _Label(member, False, m.start, m.fuzzy)
 
     # What was counted, else the most specific exact name (most syllables, then the first: "cấp tài khoản định
     # danh điện tử cho công dân đã có CCCD: 654" is about định danh), else a typo-tolerant match.
@@ -105,18 +124,13 @@ def _resolve(cat: Catalogue, phrase: list[Mention], scope: _Scope | None,
             if child:
                 ind = child
                 break
-        meta = cat.get(ind)
-        twin = meta.twin if meta else None
-        if twin and any(m.entry.cumulative for m in phrase):
-            ind = twin
+        if any(m.entry.cumulative for m in phrase):
+            ind = _twin(cat, ind)
         return _Label(ind, True, head_m.start, head_m.fuzzy)
     # only weak words ("mới", "tổng số", "đã trả kết quả"): read them in the running scope
     if scope.service and measures:
         first = next(m for m in phrase if m.entry.measures)
         return _Label(_service_measure(cat, scope.service, measures, scope.channel), False, first.start, first.fuzzy)
-    family = set(cat.children(scope.parent)) | {scope.parent} if scope.parent else set()
-    if scope.parent and scope.parent in cat.parent_of:
-        family |= set(cat.children(cat.parent_of[scope.parent]))
     group = scope.last.split(".")[0] + "." if scope.last else None
     for m in phrase:
         hit = next((i for i in m.entry.all_ids if i in family), None)
@@ -127,6 +141,18 @@ def _resolve(cat: Catalogue, phrase: list[Mention], scope: _Scope | None,
         if len(m.entry.ids) == 1:
             return _Label(m.entry.ids[0], False, m.start, m.fuzzy)
     return _Label(None, False)
+
+
+def _stopped(pre: list[Mention], post: list[Mention], counted: Mention | None, strong) -> bool:
+    """Words that make the number no figure ("9 thành viên", "chỉ tiêu 3.000"), when they are the name nearest to
+    it; words inside the name the number sits in ("niêm yết 126 thủ tục hành chính") do not count."""
+    def inside(m: Mention) -> bool:
+        return counted is not None and counted.start <= m.start and m.end <= counted.end
+
+    if counted is not None and counted.entry.stop:
+        return True
+    near = [m for m in pre if (m.entry.stop or strong(m.entry)) and not inside(m)]
+    return bool(near and near[-1].entry.stop) or bool(post and post[0].entry.stop and not inside(post[0]))
 
 
 def _remainder(cat: Catalogue, scope: _Scope) -> str | None:
@@ -152,7 +178,8 @@ def _update_scope(cat: Catalogue, scope: _Scope, ind: str, phrase: list[Mention]
             scope.channel = None
         return
     scope.service = scope.channel = None
-    scope.parent = ind if i.parts else cat.parent_of.get(ind, ind)
+    part = (cat.get(i.remainder_of) if i.remainder_of else None) or i  # after "còn lại", the part's family
+    scope.parent = part.id if part.parts else cat.parent_of.get(part.id, part.id)
 
 
 def assign(sc: Scan, cat: Catalogue, ctx: ParseContext) -> tuple[list[ParsedFigure], list[str]]:
@@ -196,9 +223,21 @@ def assign(sc: Scan, cat: Catalogue, ctx: ParseContext) -> tuple[list[ParsedFigu
             if counted is None and len(post) == 1 and not TOKEN_RE.search(sc.f, n.end, post[0].start):
                 counted = post[0]
             if pre or post or counted:
-                label = _resolve(cat, pre + post, scope if near else None, counted, dvc_heading)
+                label = _resolve(cat, pre, post, scope if near else None, counted, dvc_heading)
             if label.indicator and not label.named and any(f.indicator == label.indicator for f in figures):
                 label = _Label(None, False)  # a context word must not give a second value ("Đã tiếp nhận: 554")
+            if label.indicator and _restates_whole(sc, figures, label.indicator, n):
+                label = _Label(None, False)  # "khai sinh 263 ... Trong đó: ... khai sinh cho trẻ 240": a part
+        period = sc.period_of_clause(n.start)
+        if label.indicator is None and not pre and not post:
+            label = _title_label(sc, cat, n, figures, period, dvc_heading)  # "+ Nhóm ưu tiên số 4: …; …: 00 hồ sơ"
+        if label.indicator is None and not pre and not post and near and figures and period is not None \
+                and figures[-1].period not in (None, period):
+            label = _Label(figures[-1].indicator, False, n.start)  # "năm 2022 là 466 hồ sơ, năm 2023 là 403 hồ sơ"
+        if label.indicator and _counts_places(sc, cat, label.indicator, n):
+            label = _Label(None, False)  # "hướng dẫn 07 thôn": villages, not documents
+        if label.indicator and _cumulative_after(sc, n):  # "53.061 trường hợp (từ khi triển khai)"
+            label = _Label(_twin(cat, label.indicator), label.named, label.at, label.fuzzy)
         if label.indicator is None and not pre and not post and ctx.last_indicator and len(values) == 1:
             label = _Label(ctx.last_indicator, False)  # a bare "60" answers what the dialogue asked
         ind = _by_unit(sc, cat, label.indicator, n)
@@ -213,7 +252,7 @@ def assign(sc: Scan, cat: Catalogue, ctx: ParseContext) -> tuple[list[ParsedFigu
             unmatched.append(sc.text[frag_start:b].strip(" \t\n,;:+-*•.()"))
             continue
         figures.append(ParsedFigure(ind, n.value, n.denominator, None, (a, b), sc.text[a:b], guess=label.fuzzy,
-                                    period=sc.period_of_clause(n.start)))
+                                    period=period))
         owner[n.start] = figures[-1]
         last_end = b
         if not near:
@@ -222,6 +261,51 @@ def assign(sc: Scan, cat: Catalogue, ctx: ParseContext) -> tuple[list[ParsedFigu
     _attach_rates(sc, values, owner, percents, unmatched)
     _remainders_of_pairs(cat, figures)
     return _dedupe(figures), unmatched
+
+
+def _counts_places(sc: Scan, cat: Catalogue, ind: str, n: Num) -> bool:
+    """A number followed by a place word ("07 thôn") counts places; only an indicator counted in villages or in
+    visits ("kiểm tra 2 thôn") can take it."""
+    meta = cat.get(ind)
+    words = _unit_words(sc, n)
+    return (meta is not None and meta.unit not in ("thôn", "lượt")
+            and any(words[:len(w)] == w for w in P.place_words))
+
+
+_PAREN_AFTER = re.compile(r"[^(),;.\n]{0,30}\(([^)]{0,60})")
+
+
+def _cumulative_after(sc: Scan, n: Num) -> bool:
+    """ "53.061 trường hợp (từ khi triển khai cấp CCCD)": a cumulative remark in the bracket right after."""
+    m = _PAREN_AFTER.match(sc.f, n.end)
+    if m is None:
+        return False
+    return any(x.entry.cumulative for x in sc.mentions if m.start(1) <= x.start < m.end(1))
+
+
+def _twin(cat: Catalogue, ind: str) -> str:
+    meta = cat.get(ind)
+    return meta.twin if meta and meta.twin else ind
+
+
+def _restates_whole(sc: Scan, figures: list[ParsedFigure], ind: str, n: Num) -> bool:
+    """A name already given another value, repeated after "trong đó": the part is no new value of the whole."""
+    return any("trong do" in sc.f[f.span[1]:n.start] for f in figures
+               if f.indicator == ind and f.value != n.value and f.span)
+
+
+def _title_label(sc: Scan, cat: Catalogue, n: Num, figures: list[ParsedFigure], period: PeriodSpec | None,
+                 dvc_heading: bool) -> _Label:
+    """A number with no name in its clause, on an item line titled "+ Name: …": the title names it, unless it
+    already gave a figure for the same period."""
+    title = sc.title_span(n.start)
+    if title is None:
+        return _Label(None, False)
+    named = [m for m in sc.mentions if title[0] <= m.start and m.end <= title[1]]
+    label = _resolve(cat, named, [], None, None, dvc_heading) if named else _Label(None, False)
+    if label.indicator and any(f.indicator == label.indicator and f.period == period for f in figures):
+        return _Label(None, False)
+    return _Label(label.indicator, False, n.start, label.fuzzy)
 
 
 def _service_pair(cat: Catalogue, ind: str, measure: str | None) -> str:
@@ -318,8 +402,9 @@ def _attach_rates(sc: Scan, values: list[Num], owner: dict[int, ParsedFigure | N
     for p in percents:
         seg = sc.last_boundary(p.start)
         i = bisect_left(starts, p.start)
-        if i > 0 and values[i - 1].start >= seg and values[i - 1].end <= p.start:
-            num: Num | None = values[i - 1]
+        before = values[i - 1] if i > 0 else None
+        if before and before.start >= seg and before.end <= p.start and ")" not in sc.f[before.end:p.start]:
+            num: Num | None = before
         elif i < len(values) and bisect_left(sc.hard, p.end) == bisect_left(sc.hard, values[i].start):
             num = values[i]
         else:

@@ -92,6 +92,13 @@ class Scan:
     def gap_words(self, a: int, b: int) -> int:
         return sum(1 for t in TOKEN_RE.findall(self.f[a:b]) if t not in P.unit_syllables)
 
+    def title_span(self, pos: int) -> tuple[int, int] | None:
+        """The title of the item line holding `pos`: from the line's start to its first ":", when `pos` is after it
+        ("+ Nhóm ưu tiên số 4: … : 00 hồ sơ")."""
+        start = self.f.rfind("\n", 0, pos) + 1
+        colon = self.f.find(":", start, pos)
+        return (start, colon) if colon != -1 else None
+
     def bridge(self, n: Num, lo: int) -> Mention | None:
         """A name the number was typed into the middle of: "đã trả 40 thẻ CCCD" -> "trả thẻ CCCD"."""
         i = bisect_left(self.tok_starts, n.start)

@@ -29,6 +29,7 @@ class Remainder(BaseModel):
     id: str | None = None  # default: "<part id>_con_lai"
     name: str | None = None  # default: "<part name>: còn lại"
     whole: str | None = None  # the whole's indicator; none = the part's own denominator ("866/1.714, còn 848")
+    unit: str | None = None  # default: the part's unit
     aliases: list[str] = Field(default_factory=list)
 
 
@@ -138,6 +139,10 @@ class Catalogue:
         self.parent_of: dict[str, str] = {p: i.id for i in self.indicators.values() for p in i.parts}
         self.remainder_of_part: dict[str, str] = {
             i.remainder_of: i.id for i in self.indicators.values() if i.remainder_of}
+        self._subsets: dict[str, list[str]] = {}
+        for i in self.indicators.values():
+            if i.at_most and not i.remainder_of:
+                self._subsets.setdefault(i.at_most, []).append(i.id)
         self.alias_index: dict[str, list[str]] = {}
         for ind in self.indicators.values():
             for alias in [ind.name, *ind.aliases]:
@@ -178,6 +183,10 @@ class Catalogue:
     def children(self, indicator_id: str) -> list[str]:
         ind = self.indicators.get(indicator_id)
         return list(ind.parts) if ind else []
+
+    def subsets_of(self, indicator_id: str) -> list[str]:
+        """Indicators bounded by this one that are not its parts ("trong đó trực tuyến" of the CCCD dossiers)."""
+        return list(self._subsets.get(indicator_id, []))
 
     def sum_rules(self) -> list[tuple[str, list[str]]]:
         """(parent, parts) for every indicator defined as the sum of others."""
@@ -254,7 +263,7 @@ def _expand_service(svc: Service, data: CatalogueFile) -> list[Indicator]:
 
 def _expand_remainder(part: Indicator, spec: Remainder) -> Indicator:
     return Indicator(
-        id=spec.id or f"{part.id}_con_lai", name=spec.name or f"{part.name}: còn lại", unit=part.unit,
+        id=spec.id or f"{part.id}_con_lai", name=spec.name or f"{part.name}: còn lại", unit=spec.unit or part.unit,
         kind="stock", section=part.section, utility_group=part.utility_group, pair=spec.whole is None,
         aliases=spec.aliases, directives=part.directives, remainder_of=part.id, whole=spec.whole,
         at_most=spec.whole)
