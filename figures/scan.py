@@ -26,8 +26,8 @@ _PAIR_TAIL = re.compile(r"\s*/\s*(" + P.number + r")")
 _PERCENT_TAIL = re.compile(r"\s*(?:%|phan tram\b)")
 _GLUED = re.compile(r"[a-z]*")
 # glued to a number, these make it unreadable rather than a shorter number: 1_000, 10^100, 1..2, 1e20, 3<ZWSP>5
-_JUNK_AFTER = re.compile(r"[_^\u00ad\u200b-\u200f\u2060\ufeff]|[.,][.,]|[.,]\d")
-_WORD_END = re.compile(r"[^\s,;:()]*")
+_JUNK_AFTER = re.compile(r"[_^\u00ad\u200b-\u200f\u2060\ufeff]|[.,][.,]|[.,]\d|/\s*[/\d]")
+_WORD_END = re.compile(r"[^\s;:()]*")
 
 Token = tuple[int, int, str]  # start, end, normalised syllable
 
@@ -260,6 +260,10 @@ def _find_numbers(text: str, f: str, blocked: bytearray) -> tuple[list[Num], lis
             continue
         if pair and not blocked[pair.start(1)]:
             v, d = to_number(raw), to_number(pair.group(1))
+            if _JUNK_AFTER.match(f, pair.end()):  # "12/15/9": no pair, and not half of one either
+                malformed.append(_fragment(text, f, a, pair.end()))
+                pos = _WORD_END.match(f, pair.end()).end()  # type: ignore[union-attr]  # always matches
+                continue
             if v is not None and d is not None:
                 pos = pair.end()
                 nums.append(Num(a, pos, v, d))
@@ -297,7 +301,7 @@ def _fragment(text: str, f: str, a: int, end: int) -> str:
     """The whole mistyped word around a number, as the officer typed it (shortened when very long)."""
     start = a - 1 if a and f[a - 1] in "-.," else a
     stop = _WORD_END.match(f, end).end()  # type: ignore[union-attr]  # the pattern always matches
-    frag = text[start:stop].rstrip(".")
+    frag = text[start:stop].rstrip(".,")
     return frag if len(frag) <= 24 else frag[:20] + "…"
 
 
