@@ -164,7 +164,7 @@ def parts_within_whole(cx: CheckInput) -> Iterator[Finding]:
         meta = cx.cat.get(ind)
         whole = meta.at_most if meta else None
         w = cx.value(whole) if whole else None
-        if w is not None and f.value > w + EPS:
+        if whole is not None and w is not None and f.value > w + EPS:
             yield Finding("part.exceeds_whole", ERROR, [ind, whole],
                           f"{cx.name(ind)} ({num(f.value)}) lớn hơn {lower_first(cx.name(whole))} ({num(w)}).",
                           "Số này là một phần của số kia nên không thể lớn hơn; vui lòng kiểm tra lại.",

@@ -44,7 +44,7 @@ def fold_aligned(text: str) -> str:
 
 def norm_token(tok: str) -> str:
     """Numbers inside aliases compare by value: "CMND 09 số" == "CMND 9 số"."""
-    return str(int(tok)) if tok.isdigit() else tok
+    return (tok.lstrip("0") or "0") if tok.isdigit() else tok  # not int(): a 5.000-digit token must not raise
 
 
 def phrase_key(text: str) -> tuple[str, ...]:

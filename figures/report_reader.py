@@ -200,9 +200,9 @@ def summary_text(reading: ReportReading, cat: Catalogue | None = None) -> str:
             shown = " hay ".join(_value(f) for f in c.figures)
             lines.append(f"• {meta.name if meta else c.indicator}: {shown}?")
     if reading.unplaced:
-        shown = [u if len(u) <= 60 else u[:57] + "…" for u in reading.unplaced[:5]]
+        first = [u if len(u) <= 60 else u[:57] + "…" for u in reading.unplaced[:5]]
         lines.append(f"Chưa xếp được {len(reading.unplaced)} đoạn có số (không lưu): "
-                     + "; ".join(f"«{u}»" for u in shown) + ("; …" if len(reading.unplaced) > 5 else ""))
+                     + "; ".join(f"«{u}»" for u in first) + ("; …" if len(reading.unplaced) > 5 else ""))
     lines += [p.message for p in reading.problems]
     return "\n".join(lines)
 

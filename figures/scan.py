@@ -316,4 +316,5 @@ def _mistyped(f: str, a: int, end: int, suffixed: bool) -> bool:
 
 def _is_pair(a: str, b: str) -> bool:
     """'04/04' is done/total; '17/8' (day > month, no dots) is a date."""
-    return not (is_plain_int(a) and is_plain_int(b) and 1 <= int(a) <= 31 and 1 <= int(b) <= 12 and int(a) > int(b))
+    return not (is_plain_int(a) and is_plain_int(b) and len(a) <= 2 and len(b) <= 2
+                and 1 <= int(a) <= 31 and 1 <= int(b) <= 12 and int(a) > int(b))
