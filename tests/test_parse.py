@@ -268,3 +268,12 @@ def test_x_over_y_after_a_service_is_online_out_of_received_unless_the_unit_says
 ])
 def test_the_figures_issue_10_found_without_a_place_now_land_where_they_belong(text, expected):
     assert [(f.indicator, f.value) for f in parse_message(text).figures] == expected
+
+
+def test_cli_json_documents_remainders_and_pairs_as_the_readme_shows():
+    text = "Tháng 02/2024: CMND 9 số 866/1.714, còn lại 848 (chiếm 49,5%)"
+    out = CliRunner().invoke(app, ["parse", "--json", text])
+    assert json.loads(out.output)["figures"] == [
+        {"indicator": "lam_sach.cmnd_9_so", "value": 866.0, "denominator": 1714.0, "span": [15, 34]},
+        {"indicator": "lam_sach.cmnd_9_so_con_lai", "value": 848.0, "denominator": 1714.0, "rate": 49.5,
+         "span": [36, 60]}]
