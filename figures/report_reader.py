@@ -125,6 +125,15 @@ def _lead_period(item: Piece, figures: list[ParsedFigure], period: PeriodSpec | 
     return period if not figures and text.endswith(":") and len(text) <= LEAD_IN_LENGTH else None
 
 
+REPORT_ITEMS = 6  # a message with this many report items (headings, bullets) is a pasted report, not a chat line
+
+
+def looks_like_report(text: str) -> bool:
+    """Whether a message is a pasted report (read it with read_report and confirm once) rather than a chat line."""
+    items = pieces(text)
+    return sum(1 for p in items if p.level != PLAIN or p.table) >= REPORT_ITEMS or len(text) > 3000
+
+
 def heading_section(cat: Catalogue, heading: str) -> str | None:
     """The catalogue section whose heading words a heading holds (the longest match wins)."""
     words = syllables(heading)

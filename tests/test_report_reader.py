@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from bot.cli import app
 from figures.periods import PeriodSpec
 from figures.report_file import docx_text
-from figures.report_reader import read_report, summary_text
+from figures.report_reader import looks_like_report, read_report, summary_text
 from figures.report_text import pieces
 from tests.seed_lines import load_lines
 
@@ -125,3 +125,10 @@ def test_cli_reads_a_report_file_as_json():
     data = json.loads(out.output)
     assert data["period"] == {"kind": "tuan", "start": "2023-08-17", "end": "2023-08-23"}
     assert sum(len(g["figures"]) for g in data["groups"]) == 55 and data["conflicts"] == []
+
+
+def test_a_pasted_report_is_told_from_a_chat_line():
+    assert looks_like_report(seed_text("002"))
+    assert not looks_like_report("cấp CCCD 60, mới 33, đổi 11, lại 16")
+    assert not looks_like_report("- CCCD: 41\n- ĐDĐT: 39\n- Kích hoạt: 35")
+    assert looks_like_report("\n".join(f"+ Nhóm ưu tiên số {i}: {i} hồ sơ" for i in range(1, 6)) + "\n* Công tác khác:")
