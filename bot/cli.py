@@ -97,10 +97,13 @@ def db_upgrade() -> None:
 @app.command()
 def parse(text: str | None = typer.Argument(None, help="Tin nhắn / message"),
           json_out: bool = typer.Option(False, "--json"),
-          jsonl: str | None = typer.Option(None, "--jsonl", help="'-' = đọc từng dòng từ stdin")) -> None:
+          jsonl: str | None = typer.Option(None, "--jsonl", help="'-' = đọc từng dòng từ stdin"),
+          report: Path | None = typer.Option(None, "--report", help="Cả báo cáo (TXT/DOCX) / a whole report")) -> None:
     """Tách số liệu từ câu tiếng Việt. / Extract figures from Vietnamese text."""
     from figures.parse import parse_message
 
+    if report is not None:
+        return _parse_report(report, json_out)
     if jsonl is not None:
         if jsonl != "-":
             _fail("--jsonl chỉ nhận '-' (đọc từ stdin). / --jsonl takes '-' (stdin).")
@@ -123,6 +126,20 @@ def parse(text: str | None = typer.Argument(None, help="Tin nhắn / message"),
         typer.echo(f"kỳ: {result.period.label}")
     for u in result.unmatched:
         typer.echo(f"chưa xếp được: {u}")
+
+
+def _parse_report(path: Path, json_out: bool) -> None:
+    from figures.report_file import docx_text
+    from figures.report_reader import read_report, summary_text
+
+    try:
+        text = docx_text(path) if path.suffix.lower() == ".docx" else path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        _fail(f"Không đọc được tệp {path}. / Cannot read the file.")
+    except OfficerError as e:
+        _fail(e.message_vi)
+    reading = read_report(text)
+    typer.echo(json.dumps(reading.as_json(), ensure_ascii=False) if json_out else summary_text(reading))
 
 
 @app.command()

@@ -2,7 +2,7 @@
 against its profile.
 
 Pure functions of plain values (no database), so the chat, `baocao check --json` and the benchmark run
-the same engine. Structural rules come from the catalogue (sum rules, `at_most`, `pair`, `twin`, `kind`);
+the same engine. Structural rules come from the catalogue (sum rules, `at_most`, `pair`, `remainder`, `twin`, `kind`);
 extra comparisons come from knowledge/rules.yaml (figures/rules.py); history rules live in
 figures/history_rules.py.
 """
@@ -182,10 +182,7 @@ def stated_rates(cx: CheckInput) -> Iterator[Finding]:
     for ind, f in cx.now.items():
         if f.rate is None:
             continue
-        den = f.denominator
-        if den is None:  # "68 66 97%": the whole is the linked indicator
-            meta = cx.cat.get(ind)
-            den = cx.value(meta.at_most) if meta and meta.at_most else None
+        den = rate_base(cx, ind, f)
         actual = rate(f.value, den) if den else None
         if den is None or actual is None or f.value > den + EPS:
             continue
@@ -200,6 +197,41 @@ def stated_rates(cx: CheckInput) -> Iterator[Finding]:
                           f"{cx.name(ind)}: {num(f.value)}/{num(den)} = {fmt_pct(actual, 2)}, chưa đạt 100% "
                           f"(còn {num(den - f.value)}).",
                           f"Ghi {fmt_pct(below_100(actual))} thay cho 100%.", values)
+
+
+def rate_base(cx: CheckInput, ind: str, f: FigureInput) -> float | None:
+    """What a stated rate of `ind` is a share of: its denominator; else the linked whole ("68 66 97%"); for a
+    remainder without one, its part's denominator ("866/1.714, còn 848 chiếm 49,5%"); for a part, the whole its
+    remainder is counted against ("đã cấp 53.061, đạt 84%" of the 62.989 in age)."""
+    if f.denominator is not None:
+        return f.denominator
+    meta = cx.cat.get(ind)
+    if meta is None:
+        return None
+    if meta.at_most:
+        return cx.value(meta.at_most)
+    if meta.remainder_of and meta.remainder_of in cx.now:
+        return cx.now[meta.remainder_of].denominator
+    rest = cx.cat.get(cx.cat.remainder_for(ind) or "")
+    return cx.value(rest.whole) if rest and rest.whole else None
+
+
+def remainders(cx: CheckInput) -> Iterator[Finding]:
+    """Part + remainder = whole: "đã cấp 7.570, còn lại 3.134" of the 10.704 to issue."""
+    for rest, part, whole_id in cx.cat.remainder_rules():
+        r, p = cx.now.get(rest), cx.now.get(part)
+        if r is None or p is None:
+            continue
+        whole = cx.value(whole_id) if whole_id else None
+        if whole is None:
+            whole = r.denominator if r.denominator is not None else p.denominator
+        if whole is None or abs(p.value + r.value - whole) <= EPS:
+            continue
+        yield Finding("remainder.mismatch", ERROR, [part, rest, *([whole_id] if whole_id else [])],
+                      f"{cx.name(part)}: {num(p.value)} + còn lại {num(r.value)} = {num(p.value + r.value)}, "
+                      f"không phải {num(whole)}.",
+                      f"Nếu tổng {num(whole)} đúng thì còn lại là {num(whole - p.value)}; nếu không, vui lòng kiểm "
+                      f"tra lại tổng số.", (p.value, r.value, whole))
 
 
 def rate_agrees(stated: float, actual: float) -> bool:
@@ -217,7 +249,7 @@ def below_100(actual: float) -> float:
     return r if r < 100 else math.floor(actual * 100) / 100
 
 
-STRUCTURAL_RULES: tuple[Rule, ...] = (negative_values, sums, parts_within_whole, stated_rates)
+STRUCTURAL_RULES: tuple[Rule, ...] = (negative_values, sums, parts_within_whole, remainders, stated_rates)
 
 
 def period_before(p: PeriodSpec) -> PeriodSpec:

@@ -5,8 +5,10 @@ Roles of a phrase:
 - ctx_ids: indicators it names only right after their parent ("mới" -> cccd.cap_moi after "CCCD 60, trong đó");
 - service: one of the essential public services ("đăng ký thường trú");
 - measure: a service measure or result status ("trên cổng DVC" -> truc_tuyen, "đã trả kết quả");
-- stop: words that say the number next to them is not a reported figure ("còn lại", "thành viên");
-- cumulative: "lũy kế" turns an indicator into its cumulative twin.
+- ctx_service: a service it names only under a heading about public services ("Cấp thẻ CCCD: 00 hồ sơ");
+- stop: words that say the number next to them is not a reported figure ("thành viên", "chỉ tiêu");
+- cumulative: "lũy kế" turns an indicator into its cumulative twin;
+- remainder: "còn lại", "còn": the number right after is what is left of the part just named.
 Built once per Catalogue and cached.
 """
 from __future__ import annotations
@@ -17,20 +19,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from common.vntext import strip_diacritics
+from figures.patterns import load_patterns
 from knowledge.catalogue import Catalogue
 
 TOKEN_RE = re.compile(r"[a-z]+|[0-9]+")  # letters and digits apart: "CCCD1" (a footnote) still names CCCD
-
-# Phrases that make a number next to them not a report figure: remainders, members, targets and plans, counts of
-# procedures or cards received from the province, comparisons.
-STOP_PHRASES = ["còn lại", "còn tồn", "chưa cấp", "trong độ tuổi", "chuyển đổi số", "được tiếp nhận", "mới đăng ký",
-                "đăng ký lại", "đăng ký mới", "thành viên", "tổ trưởng", "tổ phó", "trưởng ban", "phó trưởng ban",
-                "nhiệm vụ", "so với", "chỉ tiêu", "kế hoạch giao", "phấn đấu", "số thẻ", "đưa vào thực hiện",
-                "được công bố", "niêm yết", "chia sẻ dữ liệu", "chia sẻ thông tin",
-                "số TTHC", "số thủ tục hành chính", "thủ tục hành chính được công bố", "nhận thẻ", "dự kiến",
-                "mục tiêu"]
-CUMULATIVE_PHRASES = ["lũy kế", "luỹ kế", "cộng dồn", "tính đến nay", "từ trước đến nay", "từ đầu năm đến nay"]
-
 
 def _fold_table() -> dict[int, str]:
     table = {}
@@ -52,7 +44,7 @@ def fold_aligned(text: str) -> str:
 
 def norm_token(tok: str) -> str:
     """Numbers inside aliases compare by value: "CMND 09 số" == "CMND 9 số"."""
-    return str(int(tok)) if tok.isdigit() else tok
+    return (tok.lstrip("0") or "0") if tok.isdigit() else tok  # not int(): a 5.000-digit token must not raise
 
 
 def phrase_key(text: str) -> tuple[str, ...]:
@@ -64,9 +56,11 @@ class Entry:
     ids: list[str] = field(default_factory=list)
     ctx_ids: list[str] = field(default_factory=list)
     service: str | None = None
+    ctx_service: str | None = None
     measures: list[str] = field(default_factory=list)
     stop: bool = False
     cumulative: bool = False
+    remainder: bool = False
     phrase: str = ""
 
     @property
@@ -97,7 +91,7 @@ def _add(entries: dict, phrase: str, **role) -> None:
             setattr(e, name, value)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=64)  # one per unit with its own indicators, plus the shared catalogue
 def lexicon_for(cat: Catalogue) -> Lexicon:
     entries: dict[tuple[str, ...], Entry] = {}
     for ind in cat.indicators.values():
@@ -110,13 +104,19 @@ def lexicon_for(cat: Catalogue) -> Lexicon:
     for svc in cat.services.values():
         for alias in [svc.name, *svc.aliases]:
             _add(entries, alias, service=svc.id)
-    for mid, m in [*cat.service_measures.items(), *cat.status_measures.items()]:
+        for alias in svc.context_aliases:
+            _add(entries, alias, ctx_service=svc.id)
+    extra = [m for svc in cat.services.values() for m in svc.extra_statuses.items()]
+    for mid, m in [*cat.service_measures.items(), *cat.status_measures.items(), *extra]:
         for alias in m.aliases:
             _add(entries, alias, measures=[mid])
-    for p in STOP_PHRASES:
+    patterns = load_patterns()
+    for p in patterns.stop_phrases:
         _add(entries, p, stop=True)
-    for p in CUMULATIVE_PHRASES:
+    for p in patterns.cumulative_phrases:
         _add(entries, p, cumulative=True)
+    for p in patterns.remainder_phrases:
+        _add(entries, p, remainder=True)
     by_first: dict = {}
     by_last: dict = {}
     longest: dict[str, int] = {}

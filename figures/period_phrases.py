@@ -1,5 +1,7 @@
 """Recognise a reporting period named in a message: "tuần từ 17/8 đến 23/8/2023", "tháng 02/2024",
-"quý III/2024", "6 tháng đầu năm", "năm 2023", "tuần này". Works on folded text; `today` fills missing years.
+"quý III/2024", "6 tháng đầu năm", "năm 2023", "từ năm 2022 đến 2023", "tuần này". Works on folded text; `today`
+fills missing years. Reports of Đề án 06 lie between FIRST_YEAR and next year: "tháng 10/9999", "tháng 02/0001" and
+"tầm nhìn đến năm 2030" are no periods (they come back as rejected, so the chat can say why).
 """
 from __future__ import annotations
 
@@ -18,18 +20,22 @@ _MONTH = re.compile(r"\bthang\s+(\d{1,2})(?:\s*(?:/|-|nam)\s*(\d{4}))?(?!\s*(?:/
 _QUARTER = re.compile(r"\bquy\s+(iv|i{1,3}|[1-4])\b(?:\s*(?:/|-|nam)\s*(\d{4}))?")
 _HALF = re.compile(r"\b(?:6|sau)\s+thang\s+(dau|cuoi)\s+nam(?:\s+(\d{4}))?")
 _YEAR = re.compile(r"\bnam\s+(\d{4})\b")
-_RELATIVE = re.compile(r"\b(tuan|thang|quy|nam)\s+(nay|truoc|qua)\b")
+_YEARS = re.compile(r"\b(?:tu\s+)?nam\s+(\d{4})\s*(?:-|–|\bden\b)\s*(?:nam\s+)?(\d{4})\b")  # từ năm 2022 đến 2023
+_RELATIVE = re.compile(r"(?<![0-9]\s)(?<![0-9])\b(tuan|thang|quy|nam)\s+(nay|truoc|qua)\b")  # not "02 năm qua"
 # Calendar dates are not periods: "ngày 02 tháng 6 năm 2023" must not read as "tháng 6" or "năm 2023".
 _DATE = re.compile(r"\bngay\s+\d{1,2}\s*(?:thang\s+\d{1,2}(?:\s+nam\s+\d{4})?|/\s*\d{1,2}(?:\s*/\s*\d{2,4})?)")
 _COMPARED = re.compile(r"\b(?:so voi|hon|bang)\s*$")  # "tăng 30 so với tuần trước" names no period
+_SINCE = re.compile(r"\btu\s+(?:nam\s+)?\d{4}\s+(?:den|toi)\s+nay\b")  # "từ năm 2022 đến nay": a span to now
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+FIRST_YEAR = 2020  # no Đề án 06 report is older (the project began in 2022)
+YEARS_AHEAD = 1  # a report may be opened for next year, never later
 
 
 def _year(raw: str | None, default: int) -> int:
     if not raw:
         return default
     y = int(raw)
-    return 2000 + y if y < 100 else y
+    return 2000 + y if len(raw) <= 2 else y  # "02/24" is 2024; "0001" is the year 1
 
 
 def _month_end(y: int, m: int) -> date:
@@ -93,34 +99,54 @@ def _whole_year(m: re.Match, today: date, cal: Calendar) -> PeriodSpec:
     return PeriodSpec("nam", date(y, 1, 1), date(y, 12, 31))
 
 
+def _years(m: re.Match, today: date, cal: Calendar) -> PeriodSpec | None:
+    first, last = int(m.group(1)), int(m.group(2))
+    if last <= first:
+        return None
+    return PeriodSpec("dot_xuat", date(first, 1, 1), date(last, 12, 31))
+
+
 def _relative(m: re.Match, today: date, cal: Calendar) -> PeriodSpec:
     kind = {"tuan": "tuan", "thang": "thang", "quy": "quy", "nam": "nam"}[m.group(1)]
     p = current_period(kind, today, cal)
     return previous_period(p, cal) if m.group(2) == "truoc" else p
 
 
-def find_periods(folded: str, today: date,
-                 cal: Calendar = DEFAULT_CALENDAR) -> list[tuple[PeriodSpec, tuple[int, int]]]:
-    """Every period phrase, most specific kind first (a date range before a month before a year)."""
-    found: list[tuple[PeriodSpec, tuple[int, int]]] = []
+Found = list[tuple[PeriodSpec, tuple[int, int]]]
+
+
+def in_bounds(p: PeriodSpec, today: date) -> bool:
+    return p.start.year >= FIRST_YEAR and p.end.year <= today.year + YEARS_AHEAD
+
+
+def find_periods(folded: str, today: date, cal: Calendar = DEFAULT_CALENDAR) -> tuple[Found, Found]:
+    """Every period phrase, most specific kind first (a date range before a month before a year), and apart the
+    ones outside FIRST_YEAR .. next year (with their spans, which are no figures either)."""
+    found: Found = []
+    rejected: Found = []
     taken: list[tuple[int, int]] = []
 
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
 
+    def keep(p: PeriodSpec, span: tuple[int, int]) -> None:
+        (found if in_bounds(p, today) else rejected).append((p, span))
+        taken.append(span)
+
     for m in _RANGE.finditer(folded):
         p = _range(m, today)
         if p and free(*m.span()):
-            found.append((p, m.span()))
-            taken.append(m.span())
-    taken += [m.span() for m in _DATE.finditer(folded) if free(*m.span())]
-    for rx, build in ((_HALF, _half), (_MONTH, _month), (_QUARTER, _quarter), (_RELATIVE, _relative),
-                      (_YEAR, _whole_year)):
+            keep(p, m.span())
+    taken += [m.span() for rx in (_DATE, _SINCE) for m in rx.finditer(folded) if free(*m.span())]
+    for rx, build in ((_YEARS, _years), (_HALF, _half), (_MONTH, _month), (_QUARTER, _quarter),
+                      (_RELATIVE, _relative), (_YEAR, _whole_year)):
         for m in rx.finditer(folded):
             if not free(*m.span()) or _COMPARED.search(folded, max(0, m.start() - 12), m.start()):
                 continue
-            p = build(m, today, cal)
+            try:
+                p = build(m, today, cal)
+            except ValueError:  # "năm 0000": no calendar date at all
+                p = None
             if p:
-                found.append((p, m.span()))
-                taken.append(m.span())
-    return found
+                keep(p, m.span())
+    return found, rejected

@@ -18,8 +18,14 @@ MULTIPLIERS = {"nghin": 1e3, "ngan": 1e3, "k": 1e3, "trieu": 1e6, "ty": 1e9}
 MULTIPLIER_AFTER = re.compile(r"\s*(nghin|ngan|trieu|ty|k)\b")
 
 
+MAX_DIGITS = 15  # a longer literal is no count anyone reports, and a float cannot hold it exactly
+
+
 def to_number(raw: str, *, percent: bool = False, multiplier: float = 1.0) -> float | None:
-    """The value of a numeric literal, or None when it is not a plain number (e.g. a section number "1.2.3")."""
+    """The value of a numeric literal, or None when it is not a plain number (e.g. a section number "1.2.3") or
+    has more than MAX_DIGITS digits."""
+    if sum(ch.isdigit() for ch in raw) > MAX_DIGITS:
+        return None
     if _INTEGER.fullmatch(raw):
         return float(int(raw)) * multiplier
     if multiplier != 1.0 and _DECIMAL.fullmatch(raw) and len(raw.split(".")[-1].split(",")[-1]) < 3:

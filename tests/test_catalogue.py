@@ -4,7 +4,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from knowledge.catalogue import CATALOGUE_PATH, Catalogue, CatalogueFile, load_catalogue
+from common.errors import InvalidInput
+from common.vntext import fold
+from knowledge.catalogue import CATALOGUE_PATH, Catalogue, CatalogueFile, catalogue_for, load_catalogue, load_extensions
 from knowledge.directives import load_library
 
 SERVICES = ["thuong_tru", "tam_tru", "tam_vang", "luu_tru", "khai_sinh", "khai_tu", "ket_hon", "lien_thong_khai_sinh",
@@ -35,7 +37,9 @@ def test_sum_rules_from_the_issue(cat):
         "tthc.tiep_nhan_truc_tuyen", "tthc.tiep_nhan_truc_tiep", "tthc.tiep_nhan_buu_chinh"]
     assert rules["tthc.da_giai_quyet"] == ["tthc.dung_han", "tthc.qua_han"]
     for s in STATUS_SERVICES:
-        assert rules[f"dvc.{s}.tiep_nhan"] == [f"dvc.{s}.{m}" for m in STATUSES]
+        assert rules[f"dvc.{s}.tiep_nhan"][:5] == [f"dvc.{s}.{m}" for m in STATUSES]
+    # lưu trú is also counted as newly registered / accepted ("mới đăng ký 6, trả lại 1, được tiếp nhận 205")
+    assert rules["dvc.luu_tru.tiep_nhan"][5:] == ["dvc.luu_tru.moi_dang_ky", "dvc.luu_tru.duoc_tiep_nhan"]
     assert "dvc.khai_sinh.tiep_nhan" not in rules
     assert cat.parent_of["cccd.cap_lai"] == "cccd.thu_nhan"
 
@@ -105,3 +109,66 @@ def test_invalid_catalogue_is_rejected(tmp_path, mutate, message):
     path = _write(tmp_path, mutate)
     with pytest.raises(ValueError, match=message):
         Catalogue(CatalogueFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))))
+
+
+def test_every_kind_of_figure_in_the_seeds_has_a_place(cat):
+    kinds = ["uu_tien.nhom_1_ho_so", "uu_tien.nhom_5_tai_khoan", "dvc.luu_tru.moi_dang_ky", "dvc.luu_tru.duoc_tiep_nhan",
+             "lam_sach.nhom_quan_ly", "dvc.con_dau_moi.tiep_nhan", "dvc.con_dau_thu_nho.truc_tuyen",
+             "tuyen_truyen.hop", "tuyen_truyen.hop_thon", "tuyen_truyen.hop_thon_luot", "dvc.cap_cccd.truc_tuyen",
+             "cccd.chua_cap", "lam_sach.cmnd_9_so_con_lai", "tthc.thu_tuc_thuc_hien", "ket_noi.don_vi"]
+    assert [k for k in kinds if k not in cat] == []
+    assert cat.get("uu_tien.nhom_1_ho_so").by_unit == {"tài khoản": "uu_tien.nhom_1_tai_khoan"}
+    assert cat.get("tuyen_truyen.hop_thon").by_unit == {"lượt": "tuyen_truyen.hop_thon_luot"}
+
+
+def test_a_remainder_knows_its_part_and_its_whole(cat):
+    rest = cat.get("cccd.chua_cap")
+    assert (rest.remainder_of, rest.whole, rest.kind) == ("cccd.thu_nhan_luy_ke", "cccd.trong_do_tuoi", "stock")
+    pair_rest = cat.get("lam_sach.cmnd_9_so_con_lai")
+    assert (pair_rest.remainder_of, pair_rest.whole, pair_rest.pair) == ("lam_sach.cmnd_9_so", None, True)
+    assert cat.remainder_for("cccd.tra_the") == "cccd.the_ton"
+    assert ("cccd.con_lai", "cccd.thu_nhan", "cccd.can_cap") in cat.remainder_rules()
+
+
+def test_plausible_limits_come_from_data(cat):
+    assert cat.limit("cccd.thu_nhan", "tuan") == 100_000
+    assert cat.limit("cccd.thu_nhan", "nam") > cat.limit("cccd.thu_nhan", "thang") > cat.limit("cccd.thu_nhan", "tuan")
+    assert cat.limit("cccd.thu_nhan", "tuan", "tinh") == 100 * cat.limit("cccd.thu_nhan", "tuan")
+    assert cat.limit("to_cong_tac.thon_thanh_lap", "nam", "tinh") == 1000  # villages do not grow with the level
+    assert cat.limit("khong.ton_tai") is None
+
+
+def test_names_are_unique_so_a_form_line_reads_back(cat):
+    names = [fold(i.name) for i in cat.indicators.values()]
+    assert len(names) == len(set(names))
+
+
+def test_a_unit_adds_its_own_indicators_without_code(tmp_path):
+    path = tmp_path / "chi_tieu_rieng.yaml"
+    path.write_text("- {name: Cấp CCCD cho học sinh, unit: hồ sơ, section: cccd_dinh_danh, parent: cccd.thu_nhan,\n"
+                    "   aliases: [CCCD học sinh]}\n"
+                    "- {name: Lớp tập huấn VNeID, unit: buổi, section: tuyen_truyen}\n", encoding="utf-8")
+    cat = catalogue_for(load_extensions(path))
+    ind = cat.get("rieng.cap_cccd_cho_hoc_sinh")
+    assert (ind.unit, ind.section, ind.at_most, ind.kind) == ("hồ sơ", "cccd_dinh_danh", "cccd.thu_nhan", "flow")
+    assert "rieng.lop_tap_huan_vneid" in cat
+    assert "rieng.cap_cccd_cho_hoc_sinh" not in load_catalogue()  # the shared catalogue is untouched
+    assert catalogue_for(load_extensions(path)) is cat  # cached: the parser's tables are built once per unit
+    assert catalogue_for([]) is load_catalogue()
+
+
+def test_unit_extensions_from_stored_rows_accept_new_units():
+    cat = catalogue_for([{"name": "Hộ kinh doanh dùng thanh toán số", "unit": "hộ", "section": "tien_ich",
+                          "code": "ho_kinh_doanh"}])
+    assert cat.get("rieng.ho_kinh_doanh").unit == "hộ"
+
+
+@pytest.mark.parametrize("row, message", [
+    ({"name": "Chỉ tiêu lạ", "unit": "cái", "section": "khong_co"}, "không có mục"),
+    ({"name": "Con số", "unit": "cái", "section": "tien_ich", "parent": "khong.ton_tai"}, "chỉ tiêu cha"),
+    ({"name": "Thu nhận hồ sơ cấp CCCD", "unit": "hồ sơ", "section": "cccd_dinh_danh"}, "trùng"),
+    ({"name": "x", "unit": "cái", "section": "tien_ich"}, "chưa hợp lệ"),
+])
+def test_a_bad_unit_extension_is_refused_in_vietnamese(row, message):
+    with pytest.raises(InvalidInput, match=message):
+        catalogue_for([row])

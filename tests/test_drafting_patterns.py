@@ -16,7 +16,7 @@ from drafting.render import render
 from drafting.sentences import SentenceWriter
 from figures.periods import PeriodSpec
 from figures.types import FigureInput, PeriodFigures
-from knowledge.catalogue import CATALOGUE_PATH, Catalogue, CatalogueFile, load_catalogue
+from knowledge.catalogue import Catalogue, catalogue_for, load_catalogue
 from tests.test_drafting_document import WEEK
 
 WEEK_SPEC = PeriodSpec("tuan", date(2023, 8, 17), date(2023, 8, 23))
@@ -24,14 +24,10 @@ PREV_SPEC = PeriodSpec("tuan", WEEK_SPEC.start - timedelta(days=7), WEEK_SPEC.en
 RAW = yaml.safe_load(PATTERNS_PATH.read_text(encoding="utf-8"))
 
 
-def _catalogue_with_sample_indicators() -> Catalogue:
-    """The catalogue plus one indicator per generic kind, as a unit's own indicator would be."""
-    raw = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
-    raw["indicators"] += [{"id": "rieng.flow", "name": "Chỉ tiêu mẫu", "unit": "trường hợp", "kind": "flow",
-                           "section": "tien_ich"},
-                          {"id": "rieng.cumulative", "name": "Chỉ tiêu mẫu", "unit": "trường hợp",
-                           "kind": "cumulative", "section": "tien_ich"}]
-    return Catalogue(CatalogueFile.model_validate(raw))
+def _catalogue_with_sample_indicator(kind: str) -> Catalogue:
+    """The catalogue plus one unit's own indicator of `kind` ("rieng.<kind>")."""
+    return catalogue_for([{"name": "Chỉ tiêu mẫu", "unit": "trường hợp", "kind": kind, "section": "tien_ich",
+                           "code": kind}])
 
 
 def _write(cat: Catalogue, ind_id: str, example: dict) -> str:
@@ -56,7 +52,7 @@ def test_indicator_pattern_gives_the_sentence_its_author_wrote(ind_id):
 @pytest.mark.parametrize("kind", ["flow", "cumulative"])
 def test_generic_pattern_for_an_indicator_without_its_own(kind):
     entry = RAW["generic"][kind]
-    assert _write(_catalogue_with_sample_indicators(), f"rieng.{kind}", entry["example"]) == entry["expected"]
+    assert _write(_catalogue_with_sample_indicator(kind), f"rieng.{kind}", entry["example"]) == entry["expected"]
 
 
 @pytest.mark.parametrize("n", range(len(RAW["services"]["examples"])))

@@ -226,3 +226,54 @@ def test_mistyped_numbers_are_never_figures(text, fragment):
 def test_a_unit_glued_to_a_count_is_still_read():
     r = parse_message("Tiếp nhận thủ tục cấp lại, đổi thẻ Căn cước công dân:00hồ sơ.")
     assert [(f.indicator, f.value) for f in r.figures] == [("dvc.cap_doi_cccd.tiep_nhan", 0.0)]
+
+
+def test_a_name_matched_only_through_a_typo_is_a_guess():
+    res = parse_message("dinh dan 654, cccd 60")
+    assert [(f.indicator, f.guess) for f in res.figures] == [("dinh_danh.ho_so", True), ("cccd.thu_nhan", False)]
+    data = res.as_json()["figures"]
+    assert data[0]["guess"] is True and "guess" not in data[1]
+
+
+def test_a_year_named_in_a_figures_own_clause_goes_with_it():
+    res = parse_message("Số hóa đầu vào năm 2022: 6.065/6.588; năm 2023: 6.702/6.715",
+                        context=ParseContext(today=date(2024, 3, 5)))
+    assert [(f.value, f.period.start.year) for f in res.figures] == [(6065, 2022), (6702, 2023)]
+    assert res.period == PeriodSpec("nam", date(2022, 1, 1), date(2022, 12, 31))
+    data = res.as_json()["figures"]
+    assert "period" not in data[0]  # the message's own period
+    assert data[1]["period"] == {"kind": "nam", "start": "2023-01-01", "end": "2023-12-31"}
+
+
+def test_x_over_y_after_a_service_is_online_out_of_received_unless_the_unit_says_otherwise():
+    assert figs("cap lai doi the cccd 399/587") == [("dvc.cap_doi_cccd.truc_tuyen", 399, 587, None)]
+    assert figs("tạm trú 274/275") == [("dvc.tam_tru.truc_tuyen", 274, 275, None)]
+    assert figs("khai sinh 24/126", service_pair_measure="da_giai_quyet") == [
+        ("dvc.khai_sinh.da_giai_quyet", 24, 126, None)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("cmnd 9 so 5, thieu truong thong tin 3, sai cau truc so dinh danh 06, bhxh tam tru 8",
+     [("lam_sach.cmnd_9_so", 5), ("lam_sach.bo_sung_thong_tin", 3), ("lam_sach.huy_so_dinh_danh", 6),
+      ("lam_sach.bhxh_tam_tru_kcn", 8)]),
+    ("thuong tru moi quan he 223/223", [("lam_sach.quan_he_thuong_tru", 223)]),
+    ("bhxh tạm trú khu công nghiệp 371/371", [("lam_sach.bhxh_tam_tru_kcn", 371)]),
+    ("hop thon 992 buoi", [("tuyen_truyen.hop_thon", 992)]),
+    ("họp thôn 12 buổi, 640 lượt người dự", [("tuyen_truyen.hop_thon", 12), ("tuyen_truyen.hop_thon_luot", 640)]),
+    ("nhóm ưu tiên 1: 3 hồ sơ 3 tài khoản", [("uu_tien.nhom_1_ho_so", 3), ("uu_tien.nhom_1_tai_khoan", 3)]),
+    ("lưu trú mới đăng ký 6, được tiếp nhận 205", [("dvc.luu_tru.moi_dang_ky", 6), ("dvc.luu_tru.duoc_tiep_nhan", 205)]),
+    ("08 nhóm quản lý: 00 trường hợp", [("lam_sach.nhom_quan_ly", 0)]),
+    ("con dấu mới 2 hồ sơ", [("dvc.con_dau_moi.tiep_nhan", 2)]),
+    ("Hội nghị tuyên truyền 3 buổi", [("tuyen_truyen.hop", 3)]),
+])
+def test_the_figures_issue_10_found_without_a_place_now_land_where_they_belong(text, expected):
+    assert [(f.indicator, f.value) for f in parse_message(text).figures] == expected
+
+
+def test_cli_json_documents_remainders_and_pairs_as_the_readme_shows():
+    text = "Tháng 02/2024: CMND 9 số 866/1.714, còn lại 848 (chiếm 49,5%)"
+    out = CliRunner().invoke(app, ["parse", "--json", text])
+    assert json.loads(out.output)["figures"] == [
+        {"indicator": "lam_sach.cmnd_9_so", "value": 866.0, "denominator": 1714.0, "span": [15, 34]},
+        {"indicator": "lam_sach.cmnd_9_so_con_lai", "value": 848.0, "denominator": 1714.0, "rate": 49.5,
+         "span": [36, 60]}]
