@@ -16,8 +16,9 @@ from common.errors import InvalidInput
 from common.vntext import fold
 from db.models import KnowledgeDocument
 from knowledge.directives import DOC_TYPE_NAMES
+from retrieval.documents import parse_date
 from retrieval.ingest import SUPPORTED
-from retrieval.library import get_library, parse_date
+from retrieval.library import get_library
 from retrieval.query import looks_like_question
 
 UPLOAD_FLOW = "qa_upload"
