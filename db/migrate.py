@@ -31,10 +31,15 @@ def heads() -> frozenset[str]:
     parents: set[str] = set()
     for path in (_HERE / "migrations" / "versions").glob("*.py"):
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+            if isinstance(node, ast.Assign):
+                target, expr = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                target, expr = node.target, node.value
+            else:
+                continue
             name = getattr(target, "id", None)
-            if name in ("revision", "down_revision") and node.value is not None:  # type: ignore[union-attr]
-                value = ast.literal_eval(node.value)  # type: ignore[union-attr]
+            if name in ("revision", "down_revision"):
+                value = ast.literal_eval(expr)
                 values = value if isinstance(value, tuple | list) else (value,)
                 (revisions if name == "revision" else parents).update(v for v in values if v)
     return frozenset(revisions - parents)

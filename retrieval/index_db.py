@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -157,7 +158,7 @@ class IndexDB:
             cur = c.execute("INSERT INTO passages (chunk_id, source, unit_id, so_hieu, length, text, meta) "
                             "VALUES (?, ?, ?, ?, ?, ?, ?)", (chunk_id, source.key, source.unit_id, source.so_hieu,
                                                              length, text, json.dumps(meta, ensure_ascii=False)))
-            ids.append(cur.lastrowid)
+            ids.append(cast(int, cur.lastrowid))
         c.execute("INSERT OR REPLACE INTO sources (key, version, unit_id, so_hieu, doc_type, date, provenance, "
                   "aliases, chunks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   (source.key, source.version, source.unit_id, source.so_hieu, source.doc_type, source.date,

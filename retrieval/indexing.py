@@ -28,6 +28,7 @@ from retrieval.store import VectorStore
 
 EMBED_BATCH = 32
 WRITE_BATCH = 2000  # passages per index transaction (one postings segment)
+MANAGED = ("profile", "file", "report")  # key prefixes synced from the database; others come from index_sources
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 
@@ -63,7 +64,7 @@ class Indexer:
 
     def plan(self, s: Session) -> Plan:
         wanted = {v.key: v.version for v in source_versions(s)}
-        held = self.db.source_versions()
+        held = {k: v for k, v in self.db.source_versions().items() if k.split(":", 1)[0] in MANAGED}
         changed = [k for k, v in wanted.items() if k in held and held[k] != v]
         return Plan(remove=[k for k in held if k not in wanted] + changed,
                     add={k: v for k, v in wanted.items() if held.get(k) != v})
@@ -89,6 +90,17 @@ class Indexer:
                 self.db.set_meta(c, "model", self.embedder.model_id)
             total = self.db.count()
             return SyncResult(added, removed, total - added, self.embedder.embedded - before,
+                              time.perf_counter() - t0)
+
+    def index_sources(self, docs: list[SourceDoc], version: str, progress: Progress | None = None) -> SyncResult:
+        """Index documents that are not database sources (the benchmark's synthetic corpus) under `version`;
+        those already held at that version are kept."""
+        with self._lock:
+            t0, before = time.perf_counter(), self.embedder.embedded
+            held = self.db.source_versions()
+            todo = [d for d in docs if held.get(d.key) != version]
+            added = self._add(todo, {d.key: version for d in todo}, progress)
+            return SyncResult(added, 0, self.db.count() - added, self.embedder.embedded - before,
                               time.perf_counter() - t0)
 
     def _remove(self, keys: list[str]) -> int:

@@ -143,9 +143,13 @@ class Librarian:
         question = " ".join(question.split())
         if not question:
             raise InvalidInput("Anh/chị vui lòng nhập câu hỏi, ví dụ: /hoi Chỉ thị 04 yêu cầu cấp xã làm gì?")
-        idx = self.ready(s)
-        u = idx.understand(question)
-        hits = idx.retrieve(u, k=8, unit_id=unit_id)
+        self.ready(s)
+        return self.answer(question, unit_id, chat_model)
+
+    def answer(self, question: str, unit_id: int | None = None, chat_model=None) -> Answer:
+        """The answer from the index as it is (`ask` first brings it up to date)."""
+        u = self.index.understand(question)
+        hits = self.index.retrieve(u, k=8, unit_id=unit_id)
         return compose(self.settings, question, hits, u.refs, self.titles(), chat_model)
 
     def retriever(self, unit_id: int | None = None, k: int = 8):
