@@ -12,11 +12,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
+
+from common.vntext import syllables
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -26,9 +29,9 @@ CREATE TABLE IF NOT EXISTS sources (
     aliases TEXT NOT NULL, chunks INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY AUTOINCREMENT, chunk_id TEXT NOT NULL UNIQUE, source TEXT NOT NULL, unit_id INTEGER NOT NULL,
-    so_hieu TEXT NOT NULL, length INTEGER NOT NULL, text TEXT NOT NULL, meta TEXT NOT NULL);
+    so_hieu TEXT NOT NULL, length INTEGER NOT NULL, text TEXT NOT NULL, folded TEXT NOT NULL, meta TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_source ON passages (source);
-CREATE INDEX IF NOT EXISTS passages_so_hieu ON passages (so_hieu) WHERE so_hieu != '';
+CREATE INDEX IF NOT EXISTS passages_document ON passages (so_hieu, unit_id);
 """
 LIBRARY = -1  # unit_id of passages every unit sees (directives, official texts)
 
@@ -53,6 +56,14 @@ class Passage:
     chunk_id: str
     text: str
     meta: dict
+    folded: str = ""  # the text's diacritic-free syllables, space-separated
+
+
+_PASSAGE = "SELECT id, chunk_id, text, meta, folded FROM passages"
+
+
+def _passage(row: tuple) -> Passage:
+    return Passage(row[0], row[1], row[2], json.loads(row[3]), row[4])
 
 
 class IndexDB:
@@ -62,8 +73,17 @@ class IndexDB:
         self._conns: list[sqlite3.Connection] = []
         self._lock = threading.Lock()  # one writer at a time within the process; SQLite locks across processes
         path.parent.mkdir(parents=True, exist_ok=True)
+        schema = "\n".join((_SCHEMA, *schemas))
+        version = zlib.crc32(schema.encode()) & 0x7FFFFFFF
         c = self.conn()
-        c.executescript("\n".join((_SCHEMA, *schemas)))  # idempotent; executescript commits by itself
+        if c.execute("PRAGMA user_version").fetchone()[0] != version and c.execute(
+                "SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            self.close()  # written by another version of this code: derived data, so start afresh
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            c = self.conn()
+        c.executescript(schema)  # idempotent; executescript commits by itself
+        c.execute(f"PRAGMA user_version = {version}")
         c.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
 
     def conn(self) -> sqlite3.Connection:
@@ -135,15 +155,9 @@ class IndexDB:
         for column, keys in (("id", ids), ("chunk_id", chunk_ids)):
             for i in range(0, len(keys), 500):
                 part = keys[i:i + 500]
-                rows = self.conn().execute(f"SELECT id, chunk_id, text, meta FROM passages WHERE {column} IN "
-                                           f"({','.join('?' * len(part))})", part)
-                out.extend(Passage(r[0], r[1], r[2], json.loads(r[3])) for r in rows)
+                rows = self.conn().execute(f"{_PASSAGE} WHERE {column} IN ({','.join('?' * len(part))})", part)
+                out.extend(map(_passage, rows))
         return out
-
-    def passages_of(self, source: str) -> list[Passage]:
-        rows = self.conn().execute("SELECT id, chunk_id, text, meta FROM passages WHERE source = ? ORDER BY id",
-                                   (source,))
-        return [Passage(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
 
     def ids_of_documents(self, so_hieu: list[str], scope: list[int]) -> list[int]:
         q = (f"SELECT id FROM passages WHERE so_hieu IN ({','.join('?' * len(so_hieu))}) "
@@ -155,9 +169,10 @@ class IndexDB:
         """Store (chunk id, text, metadata, BM25 length) rows of one source; their new ids, in order."""
         ids = []
         for chunk_id, text, meta, length in records:
-            cur = c.execute("INSERT INTO passages (chunk_id, source, unit_id, so_hieu, length, text, meta) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?)", (chunk_id, source.key, source.unit_id, source.so_hieu,
-                                                             length, text, json.dumps(meta, ensure_ascii=False)))
+            cur = c.execute("INSERT INTO passages (chunk_id, source, unit_id, so_hieu, length, text, folded, meta) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            (chunk_id, source.key, source.unit_id, source.so_hieu, length, text,
+                             " ".join(syllables(text)), json.dumps(meta, ensure_ascii=False)))
             ids.append(cast(int, cur.lastrowid))
         c.execute("INSERT OR REPLACE INTO sources (key, version, unit_id, so_hieu, doc_type, date, provenance, "
                   "aliases, chunks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -168,8 +183,7 @@ class IndexDB:
 
     def remove_source(self, c: sqlite3.Connection, key: str) -> list[Passage]:
         """Forget one source and its passages; the removed passages (the caller unindexes them)."""
-        gone = [Passage(r[0], r[1], r[2], json.loads(r[3])) for r in
-                c.execute("SELECT id, chunk_id, text, meta FROM passages WHERE source = ? ORDER BY id", (key,))]
+        gone = [_passage(r) for r in c.execute(f"{_PASSAGE} WHERE source = ? ORDER BY id", (key,))]
         length = c.execute("SELECT coalesce(sum(length), 0) FROM passages WHERE source = ?", (key,)).fetchone()[0]
         c.execute("DELETE FROM passages WHERE source = ?", (key,))
         c.execute("DELETE FROM sources WHERE key = ?", (key,))

@@ -188,7 +188,7 @@ class SearchIndex:
 
 
 def _hit(p: Passage, score: float, dense: float, lex: float, qterms: set[str]) -> Hit:
-    cov = len(qterms & set(terms(p.text))) / len(qterms) if qterms else 0.0
+    cov = len(qterms & set(p.folded.split())) / len(qterms) if qterms else 0.0
     return Hit(p.chunk_id, p.text[p.meta.get("body_start", 0):], p.meta, score, dense, lex, cov)
 
 

@@ -186,3 +186,12 @@ def test_nothing_changed_means_no_work_and_no_chroma(demo_library, settings):
     assert again.ensure_indexed() is None
     assert again._client is None
     again.close()
+
+
+def test_an_index_written_by_another_schema_starts_afresh(tmp_path):
+    old = IndexDB(tmp_path / "i.sqlite3", ("CREATE TABLE IF NOT EXISTS extra (x);",))
+    with old.write() as c:
+        c.execute("INSERT INTO meta VALUES ('passages', '7')")
+    old.close()
+    new = _db(tmp_path, "i")
+    assert new.count() == 0 and new.conn().execute("SELECT count(*) FROM postings").fetchone()[0] == 0
