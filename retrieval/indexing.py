@@ -171,6 +171,7 @@ class Indexer:
             for (key,) in c.execute("SELECT key FROM sources").fetchall():
                 self.db.remove_source(c, key)
             c.execute("DELETE FROM postings")
+            c.execute("DELETE FROM segments")
             c.execute("DELETE FROM dfs")
             c.execute("DELETE FROM forms")
 

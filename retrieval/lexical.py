@@ -12,19 +12,23 @@ Measured against SQLite FTS5 (bm25() over an OR of the question's ~20 terms) at 
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections import Counter, defaultdict
 
 import numpy as np
 
 from retrieval.bm25 import terms, weights
 
-SCHEMA = """
+MAX_SEGMENTS = 8
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS postings (
     term TEXT NOT NULL, scope INTEGER NOT NULL, seg INTEGER NOT NULL,
     docs BLOB NOT NULL, tfs BLOB NOT NULL, lens BLOB NOT NULL, PRIMARY KEY (term, scope, seg)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS dfs (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS segments (
+    term TEXT NOT NULL, scope INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (term, scope)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS segments_over ON segments (n) WHERE n > {MAX_SEGMENTS};
 """
-MAX_SEGMENTS = 8
 _ID, _TF = np.int32, np.uint16
 
 
@@ -52,8 +56,10 @@ def add(c: sqlite3.Connection, docs: list[tuple[int, int, Counter]]) -> None:
     seg = min(pid for pid, _, _ in docs)  # passage ids are never reused, so neither are segment numbers
     c.executemany("INSERT INTO postings VALUES (?, ?, ?, ?, ?, ?)",
                   ((t, scope, seg, *_pack(rows)) for (t, scope), rows in by_key.items()))
+    c.executemany("INSERT INTO segments VALUES (?, ?, 1) ON CONFLICT (term, scope) DO UPDATE SET n = n + 1",
+                  by_key)
     _add_df(c, df)
-    for key in by_key:
+    for key in c.execute(f"SELECT term, scope FROM segments WHERE n > {MAX_SEGMENTS}").fetchall():
         _compact(c, key)
 
 
@@ -69,17 +75,19 @@ def remove(c: sqlite3.Connection, docs: list[tuple[int, int, set[str]]]) -> None
         docs_, tfs, lens = _read(c, t, scope)
         keep = ~np.isin(docs_, np.fromiter(gone, dtype=_ID, count=len(gone)))
         c.execute("DELETE FROM postings WHERE term = ? AND scope = ?", (t, scope))
+        c.execute("DELETE FROM segments WHERE term = ? AND scope = ?", (t, scope))
         if keep.any():
             c.execute("INSERT INTO postings VALUES (?, ?, ?, ?, ?, ?)",
                       (t, scope, 0, docs_[keep].tobytes(), tfs[keep].tobytes(), lens[keep].tobytes()))
+            c.execute("INSERT INTO segments VALUES (?, ?, 1)", (t, scope))
     _add_df(c, df)
     c.execute("DELETE FROM dfs WHERE df <= 0")
 
 
 def _pack(rows: list[tuple[int, int, int]]) -> tuple[bytes, bytes, bytes]:
-    a = np.array(rows, dtype=np.int64)
-    return (a[:, 0].astype(_ID).tobytes(), np.minimum(a[:, 1], 65535).astype(_TF).tobytes(),
-            np.minimum(a[:, 2], 65535).astype(_TF).tobytes())
+    ids, tfs, lens = zip(*rows)
+    return (array("i", ids).tobytes(), array("H", (min(x, 65535) for x in tfs)).tobytes(),
+            array("H", (min(x, 65535) for x in lens)).tobytes())
 
 
 def _unpack(docs: bytes, tfs: bytes, lens: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -111,6 +119,7 @@ def _compact(c: sqlite3.Connection, key: tuple[str, int]) -> None:
     merged = [np.concatenate(x) for x in zip(*(_unpack(*r) for r in rows))]
     c.execute(f"DELETE FROM postings WHERE term = ? AND scope = ? AND seg IN ({marks})", (*key, *small))
     c.execute("INSERT INTO postings VALUES (?, ?, ?, ?, ?, ?)", (*key, max(small), *(a.tobytes() for a in merged)))
+    c.execute("UPDATE segments SET n = 2 WHERE term = ? AND scope = ?", key)
 
 
 def top(c: sqlite3.Connection, question: str, scope: list[int], k: int, totals: tuple[int, int],

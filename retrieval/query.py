@@ -10,6 +10,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from common.vntext import fold, has_diacritics
 
@@ -124,10 +125,15 @@ def content_terms(question: str) -> list[str]:
 _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    return fold(word)
+
+
 def form_counts(text: str) -> tuple[Counter, Counter]:
     """How often `text` writes each word ((folded, form)) and word pair (((f1, f2), (w1, w2)))."""
     toks = [w.lower() for w in _LETTERS.findall(text)]
-    folded = [fold(w) for w in toks]
+    folded = [_fold_word(w) for w in toks]  # a corpus has a few thousand distinct words
     return Counter(zip(folded, toks)), Counter(zip(zip(folded, folded[1:]), zip(toks, toks[1:])))
 
 
