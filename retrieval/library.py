@@ -48,6 +48,7 @@ class Librarian:
         self._db: Database | None = None
         self._open = threading.Lock()
         self._stamp: tuple | None = None  # source_stamp() when the index was last known current
+        self._behind = False  # the sources changed since: sync after the current answer
         self._starting: threading.Thread | None = None
 
     # --- parts, created on first use --------------------------------------------------------------
@@ -96,15 +97,14 @@ class Librarian:
 
     def ready(self, s: Session | None = None) -> SearchIndex:
         """The search index. The chat calls this per question: it costs one query when nothing changed; a
-        newly approved report or confirmed upload is indexed in the background (the first call in a process
-        brings the index up to date before answering)."""
+        newly approved report or confirmed upload is indexed in the background once the question that
+        noticed it is answered (the first call in a process brings the index up to date first)."""
         with self._session(s) as ss:
             stamp = source_stamp(ss)
         if self._stamp is None:
             self.ensure_indexed(s=s)
         elif stamp != self._stamp:
-            self._stamp = stamp
-            self.indexer.sync_soon(self.db.session)
+            self._stamp, self._behind = stamp, True
         return self.index
 
     def sync(self, rebuild: bool = False, progress: Progress | None = None, s: Session | None = None,
@@ -144,7 +144,11 @@ class Librarian:
         if not question:
             raise InvalidInput("Anh/chị vui lòng nhập câu hỏi, ví dụ: /hoi Chỉ thị 04 yêu cầu cấp xã làm gì?")
         self.ready(s)
-        return self.answer(question, unit_id, chat_model)
+        answer = self.answer(question, unit_id, chat_model)
+        if self._behind:
+            self._behind = False
+            self.indexer.sync_soon(self.db.session)
+        return answer
 
     def answer(self, question: str, unit_id: int | None = None, chat_model=None) -> Answer:
         """The answer from the index as it is (`ask` first brings it up to date)."""
