@@ -41,7 +41,7 @@ def run_ready(env: dict) -> tuple[float, float, int]:
     ready = time.perf_counter() - t
     p.stdin.close()
     t = time.perf_counter()
-    code = p.wait(timeout=300)
+    code = p.wait(timeout=3600)  # a fresh data dir: exit waits for the background indexing to finish
     return ready, time.perf_counter() - t, code
 
 
@@ -55,8 +55,7 @@ def main() -> None:
                                                              "ZALO_BOT_TOKEN", "LLM_BASE_URL")}
     env["DATA_DIR"] = str(args.work / "data")
 
-    fresh = run_ready(env)  # a fresh data dir: the demo is seeded, the library indexed in the background
-    print(f"baocao run on a fresh data dir: first reply {fresh[0]:.2f} s, exit code {fresh[2]} after stdin closed")
+    subprocess.run([*BAOCAO, "demo"], env=env, cwd=REPO, capture_output=True, check=True)
     subprocess.run([*BAOCAO, "index"], env=env, cwd=REPO, capture_output=True, check=True)
 
     floor, ask, draft, ready, exits, codes = [], [], [], [], [], []
@@ -80,6 +79,9 @@ def main() -> None:
     print(f"baocao run on an existing data dir: first reply median {statistics.median(ready):.2f} s "
           f"(target <= 2), {statistics.median(ready) / f:.2f}x the floor; exit after stdin closed "
           f"{statistics.median(exits):.2f} s; exit codes {sorted(set(codes))}")
+    fresh = run_ready({**env, "DATA_DIR": str(args.work / "fresh")})  # seeds the demo, indexes in the background
+    print(f"baocao run on a fresh data dir: first reply {fresh[0]:.2f} s; exit code {fresh[2]} when stdin closed "
+          f"during the background indexing and warm-up ({fresh[1]:.0f} s to finish them)")
 
 
 _PERIOD: list[str] = []
