@@ -76,11 +76,10 @@ class Indexer:
             return False
         return self.vectors.count() == self.db.count() if check_count else True
 
-    def sync(self, s: Session, plan: Plan | None = None, repair: bool = False,
-             progress: Progress | None = None) -> SyncResult:
-        with self._lock:
+    def sync(self, s: Session, repair: bool = False, progress: Progress | None = None) -> SyncResult:
+        with self._lock:  # planned under the lock: a sync that waited sees what the one before it did
             t0, before = time.perf_counter(), self.embedder.embedded
-            plan = self.plan(s) if plan is None else plan
+            plan = self.plan(s)
             removed = self._remove(plan.remove)
             docs = load_sources(s, set(plan.add)) if plan.add else []
             added = self._add(docs, plan.add, progress)
@@ -190,9 +189,8 @@ class Indexer:
             self._again.clear()
             try:
                 with session() as s:
-                    plan = self.plan(s)
-                    if plan:
-                        self.sync(s, plan)
+                    if self.plan(s):
+                        self.sync(s)
             except Exception:
                 log.exception("background library sync failed")
 

@@ -91,7 +91,7 @@ class Librarian:
                 vectors_ok = self.settings.chroma_dir.is_dir() and self.indexer.vectors_current(check_count=False)
             result = None
             if plan or not vectors_ok:
-                result = self.indexer.sync(ss, plan, repair=not vectors_ok, progress=progress)
+                result = self.indexer.sync(ss, repair=not vectors_ok, progress=progress)  # re-planned, locked
         self._stamp = stamp
         return result
 
