@@ -49,7 +49,8 @@ class Librarian:
         self._open = threading.Lock()
         self._stamp: tuple | None = None  # source_stamp() when the index was last known current
         self._behind = False  # the sources changed since: sync after the current answer
-        self._starting: threading.Thread | None = None
+        self._indexed = threading.Event()  # set once start()'s indexing is over (its warm-up may go on)
+        self._indexed.set()
 
     # --- parts, created on first use --------------------------------------------------------------
     @property
@@ -117,13 +118,16 @@ class Librarian:
 
     def start(self) -> None:
         """`baocao run`: bring the index up to date and warm the model up, in the background."""
-        self._starting = threading.Thread(target=self._start, name="library-start", daemon=True)
-        self._starting.start()
+        self._indexed.clear()
+        threading.Thread(target=self._start, name="library-start", daemon=True).start()
 
     def _start(self) -> None:
         try:
-            self.ensure_indexed()
-            self.embedder.embed_query("khởi động")
+            try:
+                self.ensure_indexed()
+            finally:
+                self._indexed.set()
+            self.embedder.embed_query("khởi động")  # read-only: the process may leave without waiting for it
             self.vectors.count()
         except Exception:
             log.warning("library start-up failed", exc_info=True)
@@ -179,13 +183,13 @@ class Librarian:
         return row
 
     def close(self) -> None:
-        """Let a running sync finish (a half-written batch would only be redone), then release everything."""
+        """Let running index writes finish (a half-written batch would only be redone), then release
+        everything. A warm-up still running only reads, so nothing waits for it."""
         with _librarians_lock:
             for key, lib in list(_librarians.items()):
                 if lib is self:
                     del _librarians[key]
-        if self._starting is not None:
-            self._starting.join()
+        self._indexed.wait()
         self.indexer.wait()
         if self._db is not None:
             self._db.dispose()
