@@ -87,6 +87,7 @@ def test_unknown_topic_says_so(library):
     assert "Chỉ thị 04/CT-TTg" in ans.answer  # and says what the library holds
 
 
+@pytest.mark.slow  # a ranking between near neighbours: real e5 (the fake embedder ties them)
 def test_full_text_added_incrementally_and_outranks_summary(library, tmp_path):
     before = len(library.index)
     p = tmp_path / "ct04.txt"
