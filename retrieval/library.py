@@ -1,25 +1,19 @@
-"""The library facade: keep the index in step with its sources, answer questions, add documents.
+"""The library facade: the search index kept in step with its sources, questions answered, documents added.
 
-`ensure_indexed(settings)` runs at `baocao run` start-up: it compares a fingerprint of the wanted chunk ids
-with the last indexed one and returns at once when nothing changed. Indexing is incremental by content hash
-(chunk ids are hashes; vectors are cached by text hash), so an unchanged chunk is never embedded twice.
+`Librarian` owns the parts (embedder and vector cache, the on-disk index, Chroma, opened on first use) and
+wires them: indexing.py keeps the index current, search.py searches it, documents.py adds uploads. At
+start-up and before each question a cheap stamp says whether anything changed; an approval or upload is
+indexed in the background while the question is answered from the index as it was.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import shutil
 import threading
-import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
-from langchain_core.embeddings import Embeddings
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -28,71 +22,55 @@ from common.settings import Settings
 from db.models import KnowledgeDocument, Report
 from db.session import Database
 from knowledge.directives import DOC_TYPE_NAMES
+from retrieval import documents, forms, lexical
 from retrieval.answer import Answer, compose
-from retrieval.embeddings import CachedEmbeddings, VectorCache, make_embeddings
-from retrieval.ingest import DocMeta, read_metadata, read_text
+from retrieval.embeddings import CachedEmbedder, Embedder, VectorCache, make_embedder
+from retrieval.index_db import IndexDB
+from retrieval.indexing import Indexer, Progress, SyncResult
+from retrieval.ingest import DocMeta
 from retrieval.search import SearchIndex
-from retrieval.sources import ChunkRecord, SourceDoc, file_docs, profile_docs, records, report_docs
-from retrieval.store import make_client, make_store, open_collection
+from retrieval.store import VectorStore, make_client
 
-BATCH = 32
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int], None]
 
 
-@dataclass
-class SyncResult:
-    added: int
-    removed: int
-    kept: int
-    embedded: int  # passages that went through the model (the rest came from the vector cache)
-    seconds: float
-
-
-class Library:
-    def __init__(self, settings: Settings, embeddings: Embeddings | None = None) -> None:
+class Librarian:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        inner = embeddings or make_embeddings(settings)
-        self.model_id = getattr(inner, "model_id", type(inner).__name__)
-        self.embeddings = CachedEmbeddings(inner, VectorCache(settings.data_dir / "vector_cache.sqlite3",
-                                                              self.model_id))
+        inner = embedder or make_embedder(settings)
+        self.model_id = inner.model_id
+        self.embedder = CachedEmbedder(inner, VectorCache(settings.data_dir / "vector_cache.sqlite3", self.model_id))
+        self.index_db = IndexDB(settings.data_dir / "search_index.sqlite3", (lexical.SCHEMA, forms.SCHEMA))
+        self.indexer = Indexer(self.index_db, lambda: self.vectors, self.embedder)
+        self.index = SearchIndex(self.index_db, lambda: self.vectors, self.embedder)
         self._client = None
-        self._collection = None
-        self._store = None
-        self._index: SearchIndex | None = None
+        self._vectors: VectorStore | None = None
         self._db: Database | None = None
-        self._lock = threading.RLock()
-        self._checked = False  # ensure_indexed ran in this process
-        self._stamp: tuple | None = None  # source_stamp() when the index was last brought up to date
+        self._open = threading.Lock()
+        self._stamp: tuple | None = None  # source_stamp() when the index was last known current
+        self._behind = False  # the sources changed since: sync after the current answer
+        self._indexed = threading.Event()  # set once start()'s indexing is over (its warm-up may go on)
+        self._indexed.set()
 
     # --- parts, created on first use --------------------------------------------------------------
     @property
     def client(self):
-        if self._client is None:
-            self._client = make_client(self.settings)
-        return self._client
+        with self._open:
+            if self._client is None:
+                self._client = make_client(self.settings)
+            return self._client
 
     @property
-    def collection(self):
-        if self._collection is None:
-            self._collection = open_collection(self.client, self.model_id)
-        return self._collection
-
-    @property
-    def store(self):
-        if self._store is None:
-            self._store = make_store(self.client, self.embeddings, self.model_id)
-        return self._store
+    def vectors(self) -> VectorStore:
+        if self._vectors is None:
+            self._vectors = VectorStore(self.client, self.model_id)
+        return self._vectors
 
     @property
     def db(self) -> Database:
         if self._db is None:
             self._db = Database(self.settings.db_url)
         return self._db
-
-    @property
-    def state_path(self) -> Path:
-        return self.settings.data_dir / "library_index.json"
 
     @contextmanager
     def _session(self, s: Session | None) -> Iterator[Session]:
@@ -103,101 +81,65 @@ class Library:
             with self.db.session() as own:
                 yield own
 
-    # --- indexing ------------------------------------------------------------------------------
-    def sources(self, s: Session | None = None) -> list[SourceDoc]:
-        with self._session(s) as ss:
-            return profile_docs() + file_docs(ss) + report_docs(ss)
-
-    def wanted(self, s: Session | None = None) -> list[ChunkRecord]:
-        return [r for d in self.sources(s) for r in records(d)]
-
-    @staticmethod
-    def fingerprint(recs: list[ChunkRecord]) -> str:
-        return hashlib.sha256("\n".join(sorted(r.id for r in recs)).encode()).hexdigest()
-
-    def _state(self) -> dict:
-        try:
-            return json.loads(self.state_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-
-    def is_current(self, recs: list[ChunkRecord]) -> bool:
-        st = self._state()
-        if st.get("fingerprint") != self.fingerprint(recs) or st.get("model") != self.model_id:
-            return False
-        if self.settings.chroma_url:  # a server may have been reset behind our back
-            return self.collection.count() == len(recs)
-        return self.settings.chroma_dir.is_dir()
-
+    # --- keeping the index current ---------------------------------------------------------------
     def ensure_indexed(self, progress: Progress | None = None, s: Session | None = None) -> SyncResult | None:
         """Index what changed; None (and no Chroma start-up cost) when nothing did."""
-        recs = self.wanted(s)
-        self._checked = True
-        if self.is_current(recs):
-            return None
-        return self.sync(progress=progress, recs=recs)
+        with self._session(s) as ss:
+            stamp, plan = source_stamp(ss), self.indexer.plan(ss)
+            if self.settings.chroma_url:  # a server may have been reset behind our back
+                vectors_ok = self.indexer.vectors_current(check_count=True)
+            else:
+                vectors_ok = self.settings.chroma_dir.is_dir() and self.indexer.vectors_current(check_count=False)
+            result = None
+            if plan or not vectors_ok:
+                result = self.indexer.sync(ss, repair=not vectors_ok, progress=progress)  # re-planned, locked
+        self._stamp = stamp
+        return result
 
     def ready(self, s: Session | None = None) -> SearchIndex:
-        """The search index, up to date with the database's sources (the chat calls this per question: a
-        newly approved report or confirmed upload is indexed on the next question, otherwise it costs one query)."""
+        """The search index. The chat calls this per question: it costs one query when nothing changed; a
+        newly approved report or confirmed upload is indexed in the background once the question that
+        noticed it is answered (the first call in a process brings the index up to date first)."""
         with self._session(s) as ss:
             stamp = source_stamp(ss)
-        if not self._checked or stamp != self._stamp:
+        if self._stamp is None:
             self.ensure_indexed(s=s)
-            self._stamp = stamp
+        elif stamp != self._stamp:
+            self._stamp, self._behind = stamp, True
         return self.index
 
-    def sync(self, rebuild: bool = False, progress: Progress | None = None,
-             recs: list[ChunkRecord] | None = None, s: Session | None = None) -> SyncResult:
-        with self._lock:
-            t0, before = time.perf_counter(), self.embeddings.embedded
-            recs = self.wanted(s) if recs is None else recs
-            if rebuild:
-                self.store.reset_collection()
-                self._collection = None
-            existing = set(self.collection.get(include=[])["ids"])
-            wanted = {r.id: r for r in recs}
-            stale = sorted(existing - set(wanted))
-            if stale:
-                self.store.delete(ids=stale)
-            new = [r for r in recs if r.id not in existing]
-            for i in range(0, len(new), BATCH):
-                batch = new[i:i + BATCH]
-                self.store.add_texts([r.text for r in batch], [r.meta for r in batch], ids=[r.id for r in batch])
-                if progress:
-                    progress(min(i + BATCH, len(new)), len(new))
-            self.state_path.parent.mkdir(parents=True, exist_ok=True)
-            self.state_path.write_text(json.dumps({"fingerprint": self.fingerprint(recs), "model": self.model_id,
-                                                   "chunks": len(recs)}), encoding="utf-8")
-            self._index = None
-            return SyncResult(len(new), len(stale), len(recs) - len(new), self.embeddings.embedded - before,
-                              time.perf_counter() - t0)
+    def sync(self, rebuild: bool = False, progress: Progress | None = None, s: Session | None = None,
+             repair: bool = False) -> SyncResult:
+        """Index what changed now; `repair` also compares Chroma with the index, `rebuild` starts afresh."""
+        if rebuild:
+            self.indexer.reset()
+        with self._session(s) as ss:
+            return self.indexer.sync(ss, repair=repair or rebuild, progress=progress)
 
-    # --- searching -----------------------------------------------------------------------------
-    @property
-    def index(self) -> SearchIndex:
-        with self._lock:
-            if self._index is None:
-                got = self.collection.get(include=["documents", "metadatas"])
-                self._index = SearchIndex(got["ids"], got["documents"], got["metadatas"], self.collection,
-                                          self.embeddings)
-            return self._index
+    def start(self) -> None:
+        """`baocao run`: bring the index up to date and warm the model up, in the background."""
+        self._indexed.clear()
+        threading.Thread(target=self._start, name="library-start", daemon=True).start()
 
-    def warm_up(self) -> None:
-        """Load the search index and the model in the background, so the first question is answered fast."""
+    def _start(self) -> None:
         try:
-            self.index.embeddings.embed_query("khởi động")
+            try:
+                self.ensure_indexed()
+            finally:
+                self._indexed.set()
+            self.embedder.embed_query("khởi động")  # read-only: the process may leave without waiting for it
+            self.vectors.count()
         except Exception:
-            log.warning("library warm-up failed", exc_info=True)
+            log.warning("library start-up failed", exc_info=True)
 
+    # --- asking --------------------------------------------------------------------------------
     def titles(self) -> list[str]:
         """'Quyết định 06/QĐ-TTg', ... for every document in the index, the most substantial first."""
         names: dict[str, str] = {}
         size: Counter = Counter()
-        for m in self.index.metas:
-            if m.get("so_hieu"):
-                names[m["so_hieu"]] = f"{DOC_TYPE_NAMES.get(m.get('doc_type', ''), 'Văn bản')} {m['so_hieu']}"
-                size[m["so_hieu"]] += 1
+        for d in self.index.documents:
+            names[d.so_hieu] = f"{DOC_TYPE_NAMES.get(d.doc_type, 'Văn bản')} {d.so_hieu}"
+            size[d.so_hieu] += d.chunks
         return [names[sh] for sh, _ in size.most_common()]
 
     def ask(self, question: str, unit_id: int | None = None, chat_model=None,
@@ -205,53 +147,54 @@ class Library:
         question = " ".join(question.split())
         if not question:
             raise InvalidInput("Anh/chị vui lòng nhập câu hỏi, ví dụ: /hoi Chỉ thị 04 yêu cầu cấp xã làm gì?")
-        idx = self.ready(s)
-        u = idx.understand(question)
-        hits = idx.retrieve(u, k=8, unit_id=unit_id)
+        self.ready(s)
+        answer = self.answer(question, unit_id, chat_model)
+        if self._behind:
+            self._behind = False
+            self.indexer.sync_soon(self.db.session)
+        return answer
+
+    def answer(self, question: str, unit_id: int | None = None, chat_model=None) -> Answer:
+        """The answer from the index as it is (`ask` first brings it up to date)."""
+        u = self.index.understand(question)
+        hits = self.index.retrieve(u, k=8, unit_id=unit_id)
         return compose(self.settings, question, hits, u.refs, self.titles(), chat_model)
 
+    def retriever(self, unit_id: int | None = None, k: int = 8):
+        """The hybrid search as a LangChain retriever (retrieval/retriever.py)."""
+        from retrieval.retriever import HybridRetriever
+
+        return HybridRetriever(index=self.ready(), unit_id=unit_id, k=k)
+
     # --- adding documents ----------------------------------------------------------------------
-    def read_upload(self, path: Path) -> tuple[str, DocMeta]:
-        """The text of a DOCX/PDF/TXT and the metadata printed on it (to be confirmed by the admin)."""
-        text = read_text(path)
-        if len(text.strip()) < 50:
-            raise InvalidInput(f"Tệp {path.name} gần như không có chữ (có thể là bản scan); chưa thể thêm vào "
-                               "thư viện.")
-        return text, read_metadata(text)
+    @staticmethod
+    def read_upload(path: Path) -> tuple[str, DocMeta]:
+        return documents.read_upload(path)
 
     def add_file(self, path: Path, meta: DocMeta, provenance: str = "toan_van", unit_id: int | None = None,
                  added_by: int | None = None, confirmed: bool = True, sync: bool = True,
                  s: Session | None = None, file_name: str = "") -> KnowledgeDocument:
         """Copy the file into the data dir, record it in knowledge_documents and (if confirmed) index it."""
-        if provenance not in ("toan_van", "bao_cao"):
-            raise InvalidInput("Loại văn bản phải là toàn văn hoặc báo cáo.")
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        dest = self.settings.data_dir / "library" / f"{digest[:24]}{path.suffix.lower()}"
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if not dest.exists():
-            shutil.copyfile(path, dest)
         with self._session(s) as ss:
-            row = ss.query(KnowledgeDocument).filter_by(content_hash=digest).one_or_none()
-            if row is None:
-                row = KnowledgeDocument(content_hash=digest)
-                ss.add(row)
-            row.so_hieu, row.doc_type, row.title = meta.so_hieu, meta.doc_type, meta.title or path.stem
-            row.issued_on, row.issuer, row.provenance = meta.issued_on, meta.issuer, provenance
-            row.unit_id, row.source_path, row.confirmed = unit_id, str(dest.resolve()), confirmed
-            row.added_by, row.meta = added_by, {"file_name": file_name or path.name}
-            ss.flush()
+            row = documents.store_file(ss, self.settings.data_dir / "library", path, meta, provenance, unit_id,
+                                       added_by, confirmed, file_name)
             if confirmed and sync:
                 self.sync(s=ss)
         return row
 
     def close(self) -> None:
-        with _libraries_lock:
-            for key, lib in list(_libraries.items()):
+        """Let running index writes finish (a half-written batch would only be redone), then release
+        everything. A warm-up still running only reads, so nothing waits for it."""
+        with _librarians_lock:
+            for key, lib in list(_librarians.items()):
                 if lib is self:
-                    del _libraries[key]
+                    del _librarians[key]
+        self._indexed.wait()
+        self.indexer.wait()
         if self._db is not None:
             self._db.dispose()
-        self.embeddings.cache.close()
+        self.index_db.close()
+        self.embedder.cache.close()
 
 
 def source_stamp(s: Session) -> tuple:
@@ -263,37 +206,21 @@ def source_stamp(s: Session) -> tuple:
     return tuple(reports) + tuple(docs)
 
 
-_libraries: dict[tuple, Library] = {}
-_libraries_lock = threading.Lock()
+_librarians: dict[tuple, Librarian] = {}
+_librarians_lock = threading.Lock()
 
 
-def get_library(settings: Settings) -> Library:
-    """One Library per configuration and process (the chat and the CLI share it)."""
+def get_library(settings: Settings) -> Librarian:
+    """One Librarian per configuration and process (the chat and the CLI share it)."""
     key = (str(settings.data_dir.resolve()), settings.chroma_url, settings.embedding_backend,
            settings.embedding_model, settings.db_url)
-    with _libraries_lock:
-        if key not in _libraries:
-            _libraries[key] = Library(settings)
-        return _libraries[key]
+    with _librarians_lock:
+        if key not in _librarians:
+            _librarians[key] = Librarian(settings)
+        return _librarians[key]
 
 
-def ensure_indexed(settings: Settings, progress: Progress | None = None, warm_up: bool = True) -> SyncResult | None:
-    """Called by `baocao run` at start-up: index what changed, then warm the index up in the background."""
-    lib = get_library(settings)
-    result = lib.ensure_indexed(progress)
-    if warm_up:
-        threading.Thread(target=lib.warm_up, name="library-warm-up", daemon=True).start()
-    return result
-
-
-def parse_date(text: str) -> date | None:
-    """'11/02/2024' or '2024-02-11' -> date; None for empty text."""
-    text = text.strip()
-    if not text:
-        return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise InvalidInput(f"Ngày không hợp lệ: {text!r} (ví dụ đúng: 11/02/2024).")
+def close_all() -> None:
+    """At exit: let background syncs finish before the interpreter goes (see bot/cli.py)."""
+    for lib in list(_librarians.values()):
+        lib.close()

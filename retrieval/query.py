@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from common.vntext import fold, has_diacritics
 
@@ -120,22 +122,42 @@ def content_terms(question: str) -> list[str]:
     return [s for s in re.findall(r"[0-9a-z]+", fold(question)) if s not in STOP_SYLLABLES]
 
 
+_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    return fold(word)
+
+
+def form_counts(text: str) -> tuple[Counter, Counter]:
+    """How often `text` writes each word ((folded, form)) and word pair (((f1, f2), (w1, w2)))."""
+    toks = [w.lower() for w in _LETTERS.findall(text)]
+    folded = [_fold_word(w) for w in toks]  # a corpus has a few thousand distinct words
+    return Counter(zip(folded, toks)), Counter(zip(zip(folded, folded[1:]), zip(toks, toks[1:])))
+
+
 class DiacriticRestorer:
     """Maps diacritic-free syllables (and pairs) to their most frequent accented form in the library."""
 
     def __init__(self, texts: list[str]) -> None:
         uni: dict[str, Counter] = defaultdict(Counter)
         bi: dict[tuple[str, str], Counter] = defaultdict(Counter)
-        word = re.compile(r"[^\W\d_]+", re.UNICODE)
         for text in texts:
-            toks = [w.lower() for w in word.findall(text)]
-            folded = [fold(w) for w in toks]
-            for w, f in zip(toks, folded):
-                uni[f][w] += 1
-            for i in range(len(toks) - 1):
-                bi[(folded[i], folded[i + 1])][(toks[i], toks[i + 1])] += 1
-        self.uni = {f: c.most_common(1)[0][0] for f, c in uni.items()}
-        self.bi = {f: c.most_common(1)[0][0] for f, c in bi.items()}
+            u, b = form_counts(text)
+            for (f, w), n in u.items():
+                uni[f][w] += n
+            for (f, w), n in b.items():
+                bi[f][w] += n
+        self.uni: Mapping[str, str] = {f: c.most_common(1)[0][0] for f, c in uni.items()}
+        self.bi: Mapping[tuple[str, str], tuple[str, str]] = {f: c.most_common(1)[0][0] for f, c in bi.items()}
+
+    @classmethod
+    def from_forms(cls, uni: Mapping[str, str], bi: Mapping[tuple[str, str], tuple[str, str]]) -> DiacriticRestorer:
+        """A restorer over most-frequent forms kept elsewhere (the on-disk index counts them incrementally)."""
+        r = cls.__new__(cls)
+        r.uni, r.bi = uni, bi
+        return r
 
     def restore(self, question: str) -> str:
         """`question` with accents put back on syllables typed without them; accented input is kept."""

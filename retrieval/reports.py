@@ -29,8 +29,12 @@ class ReportDoc:
     text: str
 
 
-def approved_reports(s: Session) -> list[ReportDoc]:
-    rows = s.scalars(select(Report).where(Report.status == "approved").order_by(Report.id)).all()
+def approved_reports(s: Session, ids: set[int] | None = None) -> list[ReportDoc]:
+    """Approved reports as text (only those with `ids`, when given)."""
+    q = select(Report).where(Report.status == "approved").order_by(Report.id)
+    if ids is not None:
+        q = q.where(Report.id.in_(sorted(ids)))
+    rows = s.scalars(q).all()
     return [_render(r) for r in rows]
 
 

@@ -2,20 +2,27 @@
 
 Document references in the question ("chỉ thị 04") filter to that document when the library holds it; a
 task question's indicator links (knowledge/indicators.yaml `directives`) boost the linked documents; an
-official full text outranks our summary of the same document.
+official full text outranks our summary of the same document. A question sees the library and the asking
+unit's own reports. Nothing is held per passage in memory: BM25 reads the postings of the question's terms
+from the on-disk index, Chroma answers the dense half, and only the candidates' rows are read.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from common.vntext import fold
 from knowledge.catalogue import load_catalogue
-from retrieval.bm25 import BM25, terms
-from retrieval.query import DiacriticRestorer, DocRef, content_terms, find_references, padded_words
+from retrieval import forms, lexical
+from retrieval.bm25 import terms
+from retrieval.embeddings import CachedEmbedder
+from retrieval.index_db import LIBRARY, IndexDB, Passage, SourceRow
+from retrieval.query import DocRef, content_terms, find_references, padded_words
+from retrieval.store import VectorStore
 
 RRF_K = 60
 CANDIDATES = 40
@@ -51,29 +58,43 @@ class Understood:
 
 
 class SearchIndex:
-    def __init__(self, ids: list[str], texts: list[str], metas: list[dict], collection,
-                 embeddings: Embeddings) -> None:
-        """`collection`: the chromadb collection holding the same chunks' vectors."""
-        self.ids, self.texts, self.metas = ids, texts, metas
-        self.pos = {cid: i for i, cid in enumerate(ids)}
-        self.collection, self.embeddings = collection, embeddings
-        # A document's number is matched by query understanding, not by words: "năm 2022" must not favour
-        # every chunk of 59/2022/NĐ-CP.
-        self.bm25 = BM25([t.replace(m["so_hieu"], " ") if m.get("so_hieu") else t for t, m in zip(texts, metas)])
-        self.restorer = DiacriticRestorer(texts)
-        self.folded_terms = [set(terms(t)) for t in texts]
-        self.docs = _doc_refs(metas)
-        self.unit_ids = np.array([m.get("unit_id", -1) for m in metas], dtype=np.int64)
-        self.so_hieu = np.array([m.get("so_hieu", "") for m in metas], dtype=object)
-        self._task_aliases = _task_aliases()
-        self.latest_report = max((m["date"] for m in metas if m.get("provenance") == "bao_cao" and m.get("date")),
-                                 default="")
+    def __init__(self, db: IndexDB, vectors: Callable[[], VectorStore], embedder: CachedEmbedder) -> None:
+        """`vectors`: opens the Chroma collection holding the same passages' vectors (on first use)."""
+        self.db, self._vectors, self.embedder = db, vectors, embedder
+        self.restorer = forms.restorer(db.conn)
+        self._generation = -1
+        self._documents: list[SourceRow] = []
+        self._docs: list[DocRef] = []
+        self._units: set[int] = set()
+
+    def _refresh(self) -> None:
+        """Re-read the (small) per-document summary after the index changed."""
+        gen = self.db.generation()
+        if gen != self._generation:
+            self._documents = self.db.documents()
+            self._docs = _doc_refs(self._documents)
+            self._units = self.db.units()
+            self._generation = gen
+
+    @property
+    def docs(self) -> list[DocRef]:
+        """The numbered documents the index holds (for reference matching)."""
+        self._refresh()
+        return self._docs
+
+    @property
+    def documents(self) -> list[SourceRow]:
+        self._refresh()
+        return self._documents
+
+    def __len__(self) -> int:
+        return self.db.count()
 
     # --- understanding -------------------------------------------------------------------------
     def understand(self, question: str) -> Understood:
         q = padded_words(question)
         task_docs: list[str] = []
-        for alias, docs in self._task_aliases:
+        for alias, docs in _task_aliases():
             if alias in q:
                 task_docs += [d for d in docs if d not in task_docs]
         refs = find_references(question, self.docs, aliases=False)
@@ -81,60 +102,69 @@ class SearchIndex:
         return Understood(question, self.restorer.restore(question), refs, named, task_docs)
 
     # --- retrieval -----------------------------------------------------------------------------
-    def allowed(self, u: Understood, unit_id: int | None) -> np.ndarray:
-        """Library documents and the asking unit's own reports; only the named documents when there are any."""
-        mask = (self.unit_ids == -1) | (self.unit_ids == (unit_id if unit_id is not None else -2))
-        if u.refs:
-            ref_mask = np.isin(self.so_hieu, u.refs)
-            if (ref_mask & mask).any():
-                mask &= ref_mask
-        return mask
+    @staticmethod
+    def scope(unit_id: int | None) -> list[int]:
+        """Library documents and the asking unit's own reports."""
+        return [LIBRARY] if unit_id is None else [LIBRARY, unit_id]
 
-    def lexical(self, u: Understood, mask: np.ndarray, k: int = CANDIDATES) -> list[tuple[int, float]]:
-        return self.bm25.top(u.question, k, mask)
+    def named_ids(self, u: Understood, scope: list[int]) -> np.ndarray | None:
+        """Only the named documents' passages when the question names some the scope holds, else None."""
+        if not u.refs:
+            return None
+        ids = self.db.ids_of_documents(u.refs, scope)
+        return np.array(ids, dtype=np.int64) if ids else None
 
-    def dense(self, u: Understood, mask: np.ndarray, k: int = CANDIDATES) -> list[tuple[int, float]]:
-        vec = self.embeddings.embed_query(u.restored)
-        where = _where(u, mask, self)
-        res = self.collection.query(query_embeddings=[vec], n_results=min(k, len(self.ids)), where=where,
-                                    include=["distances"])
-        out = []
-        for cid, dist in zip(res["ids"][0], res["distances"][0]):
-            i = self.pos.get(cid)
-            if i is not None and mask[i]:
-                out.append((i, 1.0 - float(dist)))
-        return out
+    def lexical(self, u: Understood, scope: list[int], only: np.ndarray | None,
+                k: int = CANDIDATES) -> list[tuple[int, float]]:
+        return lexical.top(self.db.conn(), u.question, scope, k, self.db.totals(), only)
+
+    def dense(self, u: Understood, scope: list[int], named: bool, k: int = CANDIDATES) -> list[tuple[str, float]]:
+        vec = self.embedder.embed_query(u.restored)
+        return self._vectors().query(vec, min(k, len(self)), self._where(u, scope, named))
+
+    def _where(self, u: Understood, scope: list[int], named: bool) -> dict | None:
+        """The Chroma filter for the scope (left out when nothing lies outside it) and the named documents."""
+        self._refresh()
+        conds: list[dict] = []
+        if named:
+            conds.append({"so_hieu": {"$in": u.refs}})
+        if self._units - set(scope):
+            conds.append({"unit_id": {"$in": scope}})
+        return None if not conds else conds[0] if len(conds) == 1 else {"$and": conds}
 
     def search(self, question: str, k: int = 5, unit_id: int | None = None, method: str = "hybrid") -> list[Hit]:
         """Best chunks first. method: hybrid; for the benchmark also bm25, dense, rrf (fusion without rerank)."""
         return self.retrieve(self.understand(question), k, unit_id, method)
 
     def retrieve(self, u: Understood, k: int = 5, unit_id: int | None = None, method: str = "hybrid") -> list[Hit]:
-        if not self.ids:
+        if not len(self):
             return []
-        question = u.question
-        mask = self.allowed(u, unit_id)
-        lex = self.lexical(u, mask) if method in ("hybrid", "rrf", "bm25") else []
-        den = self.dense(u, mask) if method in ("hybrid", "rrf", "dense") else []
+        question, scope = u.question, self.scope(unit_id)
+        only = self.named_ids(u, scope)
+        lex = self.lexical(u, scope, only) if method in ("hybrid", "rrf", "bm25") else []
+        den = self.dense(u, scope, only is not None) if method in ("hybrid", "rrf", "dense") else []
+        rows = self.db.passages(ids=[i for i, _ in lex], chunk_ids=[c for c, _ in den])
+        by_id = {p.id: p for p in rows}
+        by_chunk = {p.chunk_id: p for p in rows}
+        dense_ids = [(by_chunk[c].id, sim) for c, sim in den if c in by_chunk]  # a passage being removed: skipped
         fused: dict[int, float] = {}
-        for ranked in (lex, den):
+        for ranked in (lex, dense_ids):
             for rank, (i, _) in enumerate(ranked):
                 fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
-        lex_s, den_s = dict(lex), dict(den)
+        lex_s, den_s = dict(lex), dict(dense_ids)
         qterms = set(content_terms(u.question))
         wants_reports = any(c in fold(question) for c in REPORT_CUES)
-        hits = []
+        latest = self.db.latest_report(scope) if method == "hybrid" and wants_reports else ""
+        scored = []
         for i, score in fused.items():
-            meta = self.metas[i]
-            cov = len(qterms & self.folded_terms[i]) / len(qterms) if qterms else 0.0
             if method == "hybrid":
-                score += self._rerank_bonus(u, meta, qterms, wants_reports)
-            body = self.texts[i][meta.get("body_start", 0):]
-            hits.append(Hit(self.ids[i], body, meta, score, den_s.get(i, 0.0), lex_s.get(i, 0.0), cov))
-        hits.sort(key=lambda h: -h.score)
-        return hits[:k]
+                score += self._rerank_bonus(u, by_id[i].meta, qterms, wants_reports, latest)
+            scored.append((score, i))
+        scored.sort(key=lambda x: -x[0])
+        return [_hit(by_id[i], score, den_s.get(i, 0.0), lex_s.get(i, 0.0), qterms) for score, i in scored[:k]]
 
-    def _rerank_bonus(self, u: Understood, meta: dict, qterms: set[str], wants_reports: bool) -> float:
+    @staticmethod
+    def _rerank_bonus(u: Understood, meta: dict, qterms: set[str], wants_reports: bool, latest_report: str) -> float:
         bonus = 0.0
         if meta.get("so_hieu") in u.task_docs:
             bonus += TASK_BOOST
@@ -145,9 +175,9 @@ class SearchIndex:
         if meta.get("provenance") == "bao_cao":
             if not wants_reports:
                 bonus -= REPORT_SHIFT
-            elif meta.get("date") and self.latest_report:
+            elif meta.get("date") and latest_report:
                 # "tháng trước mình báo cáo ...": the most recent report first
-                age = (date.fromisoformat(self.latest_report) - date.fromisoformat(meta["date"])).days
+                age = (date.fromisoformat(latest_report) - date.fromisoformat(meta["date"])).days
                 bonus += RECENCY_BOOST * max(0.0, 1 - age / 60)
         heading = set(terms(meta.get("section", "")))
         if qterms and heading:
@@ -157,28 +187,21 @@ class SearchIndex:
         return bonus
 
 
-def _where(u: Understood, mask: np.ndarray, index: SearchIndex) -> dict | None:
-    """The Chroma filter equivalent to `mask` for the common cases (reference filter, unit scope)."""
-    if mask.all():
-        return None
-    allowed_docs = sorted({index.metas[i]["so_hieu"] for i in np.flatnonzero(mask)})
-    if u.refs and set(allowed_docs) <= set(u.refs):
-        return {"so_hieu": {"$in": allowed_docs}}
-    units = sorted({int(index.unit_ids[i]) for i in np.flatnonzero(mask)})
-    return {"unit_id": {"$in": units}}
+def _hit(p: Passage, score: float, dense: float, lex: float, qterms: set[str]) -> Hit:
+    cov = len(qterms & set(p.folded.split())) / len(qterms) if qterms else 0.0
+    return Hit(p.chunk_id, p.text[p.meta.get("body_start", 0):], p.meta, score, dense, lex, cov)
 
 
-def _doc_refs(metas: list[dict]) -> list[DocRef]:
+def _doc_refs(documents: list[SourceRow]) -> list[DocRef]:
     seen: dict[str, DocRef] = {}
-    for m in metas:
-        sh = m.get("so_hieu")
-        if sh and sh not in seen:
-            year = int(m["date"][:4]) if m.get("date") else None
-            aliases = tuple(a for a in m.get("aliases", "").split("|") if a)
-            seen[sh] = DocRef(sh, m.get("doc_type", ""), year, aliases)
+    for d in documents:
+        if d.so_hieu not in seen:
+            year = int(d.date[:4]) if d.date else None
+            seen[d.so_hieu] = DocRef(d.so_hieu, d.doc_type, year, tuple(a for a in d.aliases.split("|") if a))
     return list(seen.values())
 
 
+@lru_cache(maxsize=1)
 def _task_aliases() -> list[tuple[str, list[str]]]:
     """(folded alias, directive so_hieu) for indicator aliases of two syllables or more."""
     cat = load_catalogue()

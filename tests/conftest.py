@@ -167,14 +167,31 @@ def officer_chat(demo_app):
     return lambda user="can_bo": ChatDriver(demo_app[1], user)
 
 
+@pytest.fixture(autouse=True)
+def _fake_embedder(request, monkeypatch):
+    """Fast tests embed with the deterministic fake; the real e5 loads only in tests marked slow."""
+    if request.node.get_closest_marker("slow"):
+        return
+    from retrieval import embeddings, library
+    from tests.fakes.embedder import FakeEmbedder
+
+    def no_real_model(self):
+        raise AssertionError("a fast test tried to load the real embedding model; mark it slow")
+
+    monkeypatch.setattr(library, "make_embedder", lambda settings: FakeEmbedder())
+    monkeypatch.setattr(embeddings.E5Embedder, "model", property(no_real_model))
+
+
 @pytest.fixture(scope="session")
 def library_vectors(tmp_path_factory) -> Path:
     """A vector cache holding the bundled library's and the demo reports' passages, embedded once per session
-    (real e5); tests copy it into their data dir, so indexing there embeds only what a test adds."""
+    (real e5, for the slow tests); tests copy it into their data dir, so indexing there embeds only what a
+    test adds."""
     from bot.demo import seed_demo
     from db import migrate
     from db.session import Database
-    from retrieval.library import Library
+    from retrieval.embeddings import E5Embedder
+    from retrieval.library import Librarian
 
     d = tmp_path_factory.mktemp("library") / "data"
     s = Settings(_env_file=None, data_dir=d)
@@ -184,22 +201,24 @@ def library_vectors(tmp_path_factory) -> Path:
     with use_clock(StartedClock(local_instant(DEMO_TODAY, 10))), db.session() as ss:
         seed_demo(ss, DEMO_TODAY)
     db.dispose()
-    lib = Library(s)
+    lib = Librarian(s, E5Embedder())
     lib.sync()
     lib.close()
     return d / "vector_cache.sqlite3"
 
 
 @pytest.fixture
-def library(settings, library_vectors):
-    """The bundled library indexed in this test's data dir: real Chroma, real e5 (vectors from the cache)."""
+def library(request, settings):
+    """The bundled library indexed in this test's data dir on real Chroma: with the fake embedder, or in a
+    slow test with real e5 (vectors from the session's cache)."""
     import shutil
 
     from db import migrate
     from retrieval.library import get_library
 
     settings.ensure_dirs()
-    shutil.copyfile(library_vectors, settings.data_dir / "vector_cache.sqlite3")
+    if request.node.get_closest_marker("slow"):
+        shutil.copyfile(request.getfixturevalue("library_vectors"), settings.data_dir / "vector_cache.sqlite3")
     migrate.upgrade(settings.db_url)
     lib = get_library(settings)
     lib.ensure_indexed()

@@ -1,8 +1,6 @@
 """Directive Q&A in the chat: /hoi, free-text questions, and an admin adding an official text by upload."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from bot.channels import reading
@@ -11,8 +9,7 @@ from tests.test_retrieval_ingest import HEAD, make_docx
 
 
 @pytest.fixture
-def qa_chat(officer_chat, settings, library_vectors):
-    shutil.copyfile(library_vectors, settings.data_dir / "vector_cache.sqlite3")  # only new texts get embedded
+def qa_chat(officer_chat):
     return officer_chat
 
 

@@ -46,18 +46,18 @@ def chroma_url(tmp_path):
 
 def test_library_on_a_chroma_server(chroma_url, settings, library_vectors):
     from db import migrate
-    from retrieval.library import Library
+    from retrieval.library import Librarian
 
     remote = settings.model_copy(update={"chroma_url": chroma_url})
     remote.ensure_dirs()
     shutil.copyfile(library_vectors, remote.data_dir / "vector_cache.sqlite3")
     migrate.upgrade(remote.db_url)
-    lib = Library(remote)
+    lib = Librarian(remote)
     first = lib.ensure_indexed()
     assert first.added >= 25 and first.embedded == 0
     assert not remote.chroma_dir.exists()  # nothing embedded locally
     assert lib.ensure_indexed() is None
-    lib.collection.delete(ids=lib.collection.get(include=[])["ids"][:3])  # the server lost some chunks
+    lib.vectors.delete(list(lib.vectors.ids())[:3])  # the server lost some chunks
     assert lib.ensure_indexed().added == 3  # noticed by count, repaired
     assert lib.ask("công văn 452 là gì?").citations[0].so_hieu == "452/TTg-KSTT"
     lib.close()

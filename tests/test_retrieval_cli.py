@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from tests.conftest import REPO
 from tests.test_retrieval_library import FULL_TEXT
 
 runner = CliRunner()
@@ -46,3 +51,47 @@ def test_index_add_can_be_declined(library, tmp_path):
     p.write_text(FULL_TEXT, encoding="utf-8")
     res = runner.invoke(app, ["index", "add", str(p)], input="n\n")
     assert res.exit_code == 1 and "chưa thêm gì" in res.output
+
+
+def _subprocess_env(data_dir) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN", "DATABASE_URL",
+                                                             "CHROMA_URL", "LLM_BASE_URL")}
+    return {**env, "DATA_DIR": str(data_dir)}
+
+
+_IMPORTS = """
+import sys
+from typer.testing import CliRunner
+import retrieval.library
+from bot.cli import app
+from tests.fakes.embedder import FakeEmbedder
+retrieval.library.make_embedder = lambda settings: FakeEmbedder()
+res = CliRunner().invoke(app, sys.argv[1:])
+assert res.exit_code == 0, res.output
+print(sorted(m for m in sys.modules if m.startswith(("bot.engine", "bot.channels", "bot.flows", "alembic"))))
+"""
+
+
+def test_ask_and_draft_import_neither_the_chat_engine_nor_alembic(demo_app, data_dir, tmp_path):
+    from sqlalchemy import select
+
+    from db.models import Period, Report
+
+    with demo_app[0].session() as s:
+        label = s.scalars(select(Period.label).join(Report).where(Period.kind == "thang")).first()
+    commands = [["ask", "Chỉ thị 04 yêu cầu cấp xã làm gì?"],
+                ["draft", "--unit", "demo-hoa-an", "--period", label, "--out", str(tmp_path / "d.docx")]]
+    for args in commands:
+        out = subprocess.run([sys.executable, "-c", _IMPORTS, *args], capture_output=True, text=True, cwd=REPO,
+                             env=_subprocess_env(data_dir), timeout=300)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip().splitlines()[-1] == "[]", (args[0], out.stdout)
+
+
+@pytest.mark.slow
+def test_run_exits_cleanly_when_stdin_closes_during_warm_up(data_dir):
+    """A fresh data dir: the library is indexed and the model warmed up in the background when stdin closes."""
+    out = subprocess.run([sys.executable, "-m", "bot", "run"], input="", capture_output=True, text=True, cwd=REPO,
+                         env=_subprocess_env(data_dir), timeout=900)
+    assert out.returncode == 0, (out.returncode, out.stderr[-2000:])
+    assert (data_dir / "search_index.sqlite3").exists()

@@ -1,12 +1,13 @@
-"""The library end to end on real Chroma and real e5 embeddings in a temp dir."""
+"""The library end to end on real Chroma in a temp dir (the fake embedder; real e5 in the slow quality test)."""
 from __future__ import annotations
 
 import time
 
+import pytest
 import yaml
 
 from retrieval.ingest import DocMeta
-from retrieval.library import Library, get_library
+from retrieval.library import Librarian, get_library
 from tests.conftest import REPO
 
 QUESTIONS = yaml.safe_load((REPO / "tests" / "data" / "qa_questions.yaml").read_text(encoding="utf-8"))
@@ -28,8 +29,8 @@ def test_question_set_is_large_and_balanced():
 
 
 def test_bundled_library_indexed_once_then_fast(library, settings):
-    assert len(library.index.ids) >= 25
-    again = Library(settings)  # a new process: the fingerprint says nothing changed, Chroma is not even opened
+    assert len(library.index) >= 25
+    again = Librarian(settings)  # a new process: the fingerprint says nothing changed, Chroma is not even opened
     t = time.perf_counter()
     assert again.ensure_indexed() is None
     assert time.perf_counter() - t < 0.5
@@ -39,8 +40,7 @@ def test_bundled_library_indexed_once_then_fast(library, settings):
 
 def test_chroma_never_gets_an_embedding_function_of_its_own(library, monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path))  # where Chroma would put its downloaded default model
-    assert library.collection._embedding_function is None
-    assert library.store._collection._embedding_function is None
+    assert library.vectors.collection._embedding_function is None
     library.ask("Chỉ thị 04 là gì?")
     library.sync(rebuild=True)
     assert not (tmp_path / ".cache" / "chroma").exists()
@@ -48,9 +48,10 @@ def test_chroma_never_gets_an_embedding_function_of_its_own(library, monkeypatch
 
 def test_rebuild_reuses_cached_vectors(library):
     r = library.sync(rebuild=True)
-    assert r.added == len(library.index.ids) and r.embedded == 0  # nothing re-embedded
+    assert r.added == len(library.index) and r.embedded == 0  # nothing re-embedded
 
 
+@pytest.mark.slow
 def test_hybrid_hit_at_1_with_and_without_diacritics(library):
     for dia in (True, False):
         qs = [q for q in QUESTIONS if q["diacritics"] == dia]
@@ -86,15 +87,16 @@ def test_unknown_topic_says_so(library):
     assert "Chỉ thị 04/CT-TTg" in ans.answer  # and says what the library holds
 
 
+@pytest.mark.slow  # a ranking between near neighbours: real e5 (the fake embedder ties them)
 def test_full_text_added_incrementally_and_outranks_summary(library, tmp_path):
-    before = len(library.index.ids)
+    before = len(library.index)
     p = tmp_path / "ct04.txt"
     p.write_text(FULL_TEXT, encoding="utf-8")
-    embedded = library.embeddings.embedded
+    embedded = library.embedder.embedded
     row = library.add_file(p, DocMeta("04/CT-TTg", "chi_thi", "Về tiếp tục đẩy mạnh", None, "Thủ tướng Chính phủ"))
     assert row.confirmed and row.provenance == "toan_van"
-    new = len(library.index.ids) - before
-    assert new > 0 and library.embeddings.embedded - embedded == new  # only the new chunks were embedded
+    new = len(library.index) - before
+    assert new > 0 and library.embedder.embedded - embedded == new  # only the new chunks were embedded
     ans = library.ask("Chỉ thị 04 giao Công an xã việc gì về tổ công nghệ số cộng đồng?")
     assert ans.citations[0].so_hieu == "04/CT-TTg" and ans.citations[0].provenance == "toan_van"
     assert "tổ công nghệ số cộng đồng" in ans.citations[0].excerpt
@@ -102,18 +104,15 @@ def test_full_text_added_incrementally_and_outranks_summary(library, tmp_path):
     p.unlink()
     (library.settings.data_dir / "library").joinpath(row.source_path.rsplit("/", 1)[-1]).unlink()
     r = library.sync()
-    assert r.removed == new and len(library.index.ids) == before
+    assert r.removed == new and len(library.index) == before
 
 
-def test_unit_reports_answer_what_we_reported(demo_app, settings, library_vectors):
-    import shutil
-
+def test_unit_reports_answer_what_we_reported(demo_app, settings):
     from sqlalchemy import select
 
     from db.models import Unit
 
     db, _ = demo_app
-    shutil.copyfile(library_vectors, settings.data_dir / "vector_cache.sqlite3")
     lib = get_library(settings)
     lib.ensure_indexed()
     with db.session() as s:

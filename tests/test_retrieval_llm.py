@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from retrieval.library import Library
+from retrieval.library import Librarian
 
 
 class _Stub(BaseHTTPRequestHandler):
@@ -44,7 +44,7 @@ def llm_library(library, settings):
     _Stub.requests, _Stub.delay = [], 0.0
     llm_settings = settings.model_copy(update={"llm_base_url": f"http://127.0.0.1:{server.server_port}/v1",
                                                "llm_model": "stub", "llm_timeout_seconds": 1.0})
-    lib = Library(llm_settings)
+    lib = Librarian(llm_settings)
     yield lib
     lib.close()
     server.shutdown()

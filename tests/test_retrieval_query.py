@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.bm25 import BM25
 from retrieval.query import DiacriticRestorer, DocRef, find_references, looks_like_question
 
 DOCS = [
@@ -66,13 +65,3 @@ def test_diacritics_restored_from_library_vocabulary():
     assert r.restore("dang ky thuong tru") == "đăng ký thường trú"
     assert r.restore("Đăng ký tạm trú ở đâu") == "Đăng ký tạm trú ở đâu"  # typed with accents: kept
 
-
-def test_bm25_folds_diacritics_and_prefers_the_phrase():
-    docs = ["Làm sạch dữ liệu dân cư bảo đảm đúng, đủ, sạch, sống.",
-            "Dữ liệu về đất đai; dân số và cư trú của xã.",
-            "Cấp thẻ Căn cước công dân gắn chip."]
-    bm = BM25(docs)
-    top = bm.top("du lieu dan cu", 3)
-    assert top[0][0] == 0  # the bigram "dan_cu" beats scattered "dân"/"cư"
-    assert bm.top("can cuoc", 3)[0][0] == 2
-    assert bm.top("xyz", 3) == []

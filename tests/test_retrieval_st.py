@@ -53,11 +53,11 @@ def tiny_bert(tmp_path, monkeypatch):
 
 
 def test_local_model_loads_and_embeds_without_download(tiny_bert):
-    from retrieval.embeddings import SentenceTransformerEmbeddings
+    from retrieval.embeddings import SentenceTransformerEmbedder
 
-    emb = SentenceTransformerEmbeddings(str(tiny_bert))
-    docs = np.array(emb.embed_documents(LINES))
-    q = np.array(emb.embed_query("làm sạch dữ liệu dân cư"))
+    emb = SentenceTransformerEmbedder(str(tiny_bert))
+    docs = emb.embed_batch(LINES)
+    q = emb.embed_batch(["làm sạch dữ liệu dân cư"], query=True)[0]
     assert docs.shape == (5, 32) and q.shape == (32,)
     assert np.allclose(np.linalg.norm(docs, axis=1), 1.0, atol=1e-5)
     assert not np.allclose(docs[0], docs[1])  # passages are told apart
@@ -65,12 +65,12 @@ def test_local_model_loads_and_embeds_without_download(tiny_bert):
 
 def test_library_indexes_and_answers_through_the_backend(tiny_bert, settings):
     from db import migrate
-    from retrieval.library import Library
+    from retrieval.library import Librarian
 
     st = settings.model_copy(update={"embedding_backend": "sentence-transformers", "embedding_model": str(tiny_bert)})
     st.ensure_dirs()
     migrate.upgrade(st.db_url)
-    lib = Library(st)
+    lib = Librarian(st)
     r = lib.ensure_indexed()
     assert r.added >= 25 and r.embedded == r.added
     ans = lib.ask("công văn 452 là gì?")  # the reference filter works whatever the model
@@ -80,7 +80,7 @@ def test_library_indexes_and_answers_through_the_backend(tiny_bert, settings):
 
 def test_missing_model_dir_is_a_clear_error(tmp_path):
     from common.errors import InvalidInput
-    from retrieval.embeddings import SentenceTransformerEmbeddings
+    from retrieval.embeddings import SentenceTransformerEmbedder
 
     with pytest.raises(InvalidInput, match="EMBEDDING_MODEL"):
-        SentenceTransformerEmbeddings(str(tmp_path / "nope"))
+        SentenceTransformerEmbedder(str(tmp_path / "nope"))

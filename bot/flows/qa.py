@@ -18,8 +18,9 @@ from common.vntext import fold
 from db.models import KnowledgeDocument
 from db.repo import people
 from knowledge.directives import DOC_TYPE_NAMES
+from retrieval.documents import parse_date
 from retrieval.ingest import SUPPORTED
-from retrieval.library import get_library, parse_date
+from retrieval.library import get_library
 from retrieval.query import looks_like_question
 
 UPLOAD_FLOW = "qa_upload"
