@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,12 @@ LEVEL_MARKERS: dict[str, tuple[str, ...]] = {
     "bo": ("bo truong", "trung uong", "cap bo", "bo, nganh", "bo, co quan"),
 }
 _LEFT_OUT = re.compile(r"còn \d+ (?:mục|ý|dịch vụ|nhóm|phương thức)")
+_DATE = re.compile(r"\b0?(\d{1,2})/0?(\d{1,2})/(\d{4})\b")
+
+
+def _facts(text: str) -> str:
+    """Folded, with dates in one form: "01/07/2024" and "1/7/2024" state the same fact."""
+    return _DATE.sub(r"\1/\2/\3", fold(text))
 
 
 @dataclass
@@ -41,7 +48,7 @@ class Outcome:
 
 def judge(q: dict, found: bool, cited: list[str], text: str, first_passage: str) -> Outcome:
     o = Outcome(q, cited, found, text)
-    folded = fold(text)
+    folded = _facts(text)
     if q.get("expect") is None:
         o.checks["refused"] = not found
         return o
@@ -50,9 +57,9 @@ def judge(q: dict, found: bool, cited: list[str], text: str, first_passage: str)
     if q.get("level"):
         o.checks["level"] = found and any(m in fold(first_passage) for m in LEVEL_MARKERS[q["level"]])
     if q.get("items"):
-        o.checks["list"] = found and (all(fold(i) in folded for i in q["items"]) or bool(_LEFT_OUT.search(text)))
+        o.checks["list"] = found and (all(_facts(i) in folded for i in q["items"]) or bool(_LEFT_OUT.search(text)))
     if q.get("says"):
-        o.checks["says"] = found and all(fold(s) in folded for s in q["says"])
+        o.checks["says"] = found and all(_facts(s) in folded for s in q["says"])
     return o
 
 
@@ -106,13 +113,13 @@ def main(argv: list[str] | None = None) -> None:
     try:
         for path in args.files:
             outcomes = evaluate(lib.ask, yaml.safe_load(path.read_text(encoding="utf-8")))
-            print(f"== {path.name} ({len(outcomes)} questions)\n{format_summary(summary(outcomes))}")
+            sys.stdout.write(f"== {path.name} ({len(outcomes)} questions)\n{format_summary(summary(outcomes))}\n")
             if args.verbose:
                 for o in outcomes:
                     failed = [k for k, ok in o.checks.items() if not ok]
                     if failed:
-                        print(f"- {o.q['q']!r} expect {o.q.get('expect')} got {o.cited[:3]} "
-                              f"found={o.found} failed={failed}")
+                        sys.stdout.write(f"- {o.q['q']!r} expect {o.q.get('expect')} got {o.cited[:3]} "
+                                         f"found={o.found} failed={failed}\n")
     finally:
         lib.close()
 
