@@ -24,7 +24,8 @@ def test_free_text_question_is_answered_with_citation(qa_chat):
 def test_hoi_command_and_not_found(qa_chat):
     chat = qa_chat()
     assert "ví dụ: /hoi" in chat.say("/hoi")
-    assert chat.say("/hoi giá lúa hôm nay").startswith("Tôi chưa tìm thấy văn bản nào nói về “giá lúa hôm nay”")
+    assert chat.say("/hoi giá lúa hôm nay").startswith("Thư viện chưa có văn bản/nội dung nào trả lời câu hỏi "
+                                                      "“giá lúa hôm nay”")
     assert "Quyết định số 06/QĐ-TTg" in chat.say("/hoi 05 nhóm tiện ích gồm những gì")
 
 
