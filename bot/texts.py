@@ -11,6 +11,7 @@ HELP = """Trợ lý báo cáo Đề án 06 — các lệnh:
 /tralai — (lãnh đạo) trả lại báo cáo kèm lý do
 /molai — (lãnh đạo) mở lại báo cáo đã duyệt để sửa
 /hoi — hỏi văn bản chỉ đạo (ví dụ: /hoi Chỉ thị 04 yêu cầu gì?)
+/tailen — (quản trị) thêm toàn văn một văn bản vào thư viện
 /huy — hủy thao tác đang làm
 /moi — (quản trị) tạo mã mời cán bộ
 /thanhvien — (quản trị) xem, thu hồi thành viên
@@ -29,6 +30,7 @@ COMMANDS = [
     ("tralai", "Lãnh đạo trả lại báo cáo"),
     ("phienban", "Các phiên bản dự thảo"),
     ("hoi", "Hỏi về văn bản chỉ đạo"),
+    ("tailen", "Quản trị: thêm văn bản vào thư viện"),
     ("huy", "Hủy thao tác đang làm"),
     ("help", "Hướng dẫn sử dụng"),
 ]

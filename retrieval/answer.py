@@ -34,6 +34,7 @@ from retrieval.scope import (
     MIN_ANSWERED,
     answered_share,
     answers,
+    prefer_answering,
     prefer_content,
     prefer_current,
     prefer_heading,
@@ -230,10 +231,12 @@ def missing_documents(question: str, refs: list[str], hits: list[Hit]) -> list[s
     numbers = {r.split("/", 1)[0].lstrip("0") for r in refs}
     out = [m for m in document_mentions(question)
            if (re.search(r"\d+", m).group(0).lstrip("0") not in numbers)]
-    known = [f" {fold(x)} " for d in load_library().directives for x in [d.title, *d.aliases]]
-    known += [f" {fold(h.meta.get('title', ''))} " for h in hits]
+    known = {fold(x) for d in load_library().directives for x in [d.title, *d.aliases] if fold(x).startswith("luat ")}
+    known |= {fold(h.meta.get("title", "")) for h in hits if fold(h.meta.get("title", "")).startswith("luat ")}
     for law in law_mentions(question):
-        if not any(f" {fold(law)} " in k for k in known):
+        name = fold(law)
+        # "Luật Căn cước thay thế …" names "Luật Căn cước"; a long name may be cut ("Luật Tổ chức chính quyền")
+        if not any(f"{name} ".startswith(f"{k} ") or (k.startswith(name) and name.count(" ") >= 3) for k in known):
             out.append(law)
     return out
 
@@ -289,8 +292,9 @@ def compose(settings: Settings, question: str, hits: list[Hit], refs: list[str],
         return not_in_library(missing, library_titles)
     if not answers(question, hits, named=bool(refs)):
         return not_found(question, library_titles)
-    hits = prefer_content(prefer_heading(prefer_period(hits, question), question), question)
-    hits = prefer_current(prefer_level(hits, question_levels(question)), refs)
+    hits = prefer_answering(prefer_heading(prefer_period(hits, question), question), question)
+    hits = prefer_content(hits, question)
+    hits = prefer_current(prefer_level(hits, question_levels(question), question), refs)
     cites = citations_for(question, hits)
     extra = f"\n\nThư viện chưa có văn bản: {', '.join(missing)}." if missing else ""
     if settings.llm_base_url or chat_model is not None:

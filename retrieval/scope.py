@@ -25,12 +25,14 @@ from retrieval.query import (
 )
 from retrieval.search import Hit
 
-MIN_ANSWERED = 0.55  # weighted share of the question found in one of the best passages,
+MIN_ANSWERED = 0.45  # weighted share of the question found in one of the best passages,
 MIN_WITH_DENSE, DENSE_CLOSE = 0.25, 0.88  # or a lower share when the passage means nearly the same (cosine)
 MIN_ANSWERED_NAMED = 0.25  # when the question names the document by number, its topic may be phrased loosely
 BIGRAM_WEIGHT = 0.5  # a two-syllable word counts besides its syllables, at half weight
 LEVEL_MARGIN = 0.004  # a passage about the asked level is promoted over a better-scored one within this margin
+LEVEL_SHARE_SLACK = 0.05  # … if it holds the question nearly as well as the best one (or well enough)
 HEADING_MARGIN = 0.002  # within the best document, a passage whose heading states the asked count wins a near tie
+SHARE_MARGIN, SHARE_LEAD = 0.001, 0.2  # a rival within this score holding this much more of the question wins
 CONTENT_MARGIN = 0.1  # a document's own passage goes before a local-practice one holding at most this much more
 BEST_OF = 3
 
@@ -136,19 +138,22 @@ def _level_fit(h: Hit, levels: set[str]) -> int:
     return 1 if spoken and spoken <= levels else 0
 
 
-def prefer_level(hits: list[Hit], levels: list[str]) -> list[Hit]:
+def prefer_level(hits: list[Hit], levels: list[str], question: str) -> list[Hit]:
     """The passage most specifically about a level the question names goes first, if it is close to the best
-    one or in the same document (the central Tổ công tác must not answer a question about the commune's)."""
+    one or in the same document (the central Tổ công tác must not answer a question about the commune's), and
+    holds the question about as well (a passage that merely names the level does not answer)."""
     if not levels or not hits:
         return hits
     asked = set(levels)
     top = hits[0]
     doc = _doc(top)
     fit = _level_fit(top, asked)
+    needed = min(answered_share(question, top), MIN_ANSWERED) - LEVEL_SHARE_SLACK
     best, best_fit = top, fit
     for h in hits[1:]:
         f = _level_fit(h, asked)
-        if f > best_fit and (_doc(h) == doc or top.score - h.score <= LEVEL_MARGIN):
+        if f > best_fit and (_doc(h) == doc or top.score - h.score <= LEVEL_MARGIN) \
+                and answered_share(question, h) >= needed:
             best, best_fit = h, f
     return hits if best is top else [best] + [x for x in hits if x is not best]
 
@@ -197,6 +202,20 @@ def prefer_period(hits: list[Hit], question: str) -> list[Hit]:
 
 def _doc(h: Hit) -> str:
     return h.meta.get("so_hieu") or h.meta.get("doc_key", "")
+
+
+def prefer_answering(hits: list[Hit], question: str) -> list[Hit]:
+    """A near-tied passage that holds clearly more of the question goes first (fusion ranks near ties by
+    chance; the weighted share of the question decides them)."""
+    if len(hits) < 2:
+        return hits
+    top = hits[0]
+    top_share = answered_share(question, top)
+    rivals = [h for h in hits[1:BEST_OF] if top.score - h.score <= SHARE_MARGIN]
+    best = max(rivals, key=lambda h: answered_share(question, h), default=None)
+    if best is None or answered_share(question, best) < top_share + SHARE_LEAD:
+        return hits
+    return [best] + [x for x in hits if x is not best]
 
 
 def prefer_content(hits: list[Hit], question: str) -> list[Hit]:

@@ -63,3 +63,8 @@ def test_reporter_upload_is_not_taken_into_the_library(qa_chat, demo_app, tmp_pa
     path = make_docx(tmp_path / "x.docx", HEAD)
     (reply,) = _upload(engine, path, user="can_bo")
     assert "Số hiệu" not in reply.text
+
+
+def test_tailen_tells_admins_how_to_add_a_text_and_others_whom_to_ask(officer_chat):
+    assert "gửi tệp văn bản (DOCX, PDF hoặc TXT)" in officer_chat("quan_tri").say("/tailen")
+    assert officer_chat("can_bo").say("/tailen").startswith("Chỉ quản trị viên của đơn vị thêm được văn bản")
