@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from common.settings import Settings
 from common.vntext import fold
@@ -30,17 +30,7 @@ from retrieval.query import (
     passage_levels,
     question_levels,
 )
-from retrieval.scope import (
-    MIN_ANSWERED,
-    answered_share,
-    answers,
-    prefer_answering,
-    prefer_content,
-    prefer_current,
-    prefer_heading,
-    prefer_level,
-    prefer_period,
-)
+from retrieval.scope import MIN_ANSWERED, answered_share, answers, order
 from retrieval.search import Hit
 
 log = logging.getLogger(__name__)
@@ -157,7 +147,7 @@ def _quote(c: Citation) -> str:
 def _two_level_note(cites: list[Citation], levels: list[str]) -> str:
     """Guidance quoted from before 01/7/2025 that names the huyện (or a question about it) gets the change."""
     old_huyen = any("huyện" in c.excerpt.lower() and c.date and c.so_hieu != TWO_LEVEL_LAW and
-                    date.fromisoformat("-".join(reversed(c.date.split("/")))) < TWO_LEVEL_FROM for c in cites)
+                    datetime.strptime(c.date, "%d/%m/%Y").date() < TWO_LEVEL_FROM for c in cites)
     if not old_huyen and "huyen" not in levels:
         return ""
     law = load_library().get(TWO_LEVEL_LAW)
@@ -212,18 +202,19 @@ def _governing(c: Citation) -> str:
     return c.label
 
 
+def _refusal(lead: str, library_titles: list[str]) -> Answer:
+    held = ", ".join(library_titles[:8]) + (" …" if len(library_titles) > 8 else "")
+    return Answer(f"{lead} {HOW_TO_ADD}\n\nThư viện hiện có: {held}.", [], found=False)
+
+
 def not_found(question: str, library_titles: list[str]) -> Answer:
     topic = question.strip().rstrip("?").strip()
-    held = ", ".join(library_titles[:8]) + (" …" if len(library_titles) > 8 else "")
-    return Answer(f"Thư viện chưa có văn bản/nội dung nào trả lời câu hỏi “{topic}”. {HOW_TO_ADD}\n\n"
-                  f"Thư viện hiện có: {held}.", [], found=False)
+    return _refusal(f"Thư viện chưa có văn bản/nội dung nào trả lời câu hỏi “{topic}”.", library_titles)
 
 
 def not_in_library(missing: list[str], library_titles: list[str]) -> Answer:
-    held = ", ".join(library_titles[:8]) + (" …" if len(library_titles) > 8 else "")
-    names = ", ".join(missing)
-    return Answer(f"Thư viện chưa có văn bản này: {names}. Tôi không trả lời thay bằng văn bản khác. {HOW_TO_ADD}"
-                  f"\n\nThư viện hiện có: {held}.", [], found=False)
+    return _refusal(f"Thư viện chưa có văn bản này: {', '.join(missing)}. Tôi không trả lời thay bằng văn bản khác.",
+                    library_titles)
 
 
 def missing_documents(question: str, refs: list[str], hits: list[Hit]) -> list[str]:
@@ -292,10 +283,7 @@ def compose(settings: Settings, question: str, hits: list[Hit], refs: list[str],
         return not_in_library(missing, library_titles)
     if not answers(question, hits, named=bool(refs)):
         return not_found(question, library_titles)
-    hits = prefer_answering(prefer_heading(prefer_period(hits, question), question), question)
-    hits = prefer_content(hits, question)
-    hits = prefer_current(prefer_level(hits, question_levels(question), question), refs)
-    cites = citations_for(question, hits)
+    cites = citations_for(question, order(hits, question, refs))
     extra = f"\n\nThư viện chưa có văn bản: {', '.join(missing)}." if missing else ""
     if settings.llm_base_url or chat_model is not None:
         text = llm_answer(settings, question, cites, chat_model)

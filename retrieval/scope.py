@@ -22,6 +22,7 @@ from retrieval.query import (
     is_what_is_question,
     padded_words,
     passage_levels,
+    question_levels,
 )
 from retrieval.search import Hit
 
@@ -198,6 +199,14 @@ def prefer_period(hits: list[Hit], question: str) -> list[Hit]:
         return hits
     best = max(same, key=lambda h: h.meta.get("date", ""))
     return [best] + [x for x in hits if x is not best]
+
+
+def order(hits: list[Hit], question: str, refs: list[str]) -> list[Hit]:
+    """The hits in the order the answer quotes them: the asked period kind, the stated count, the passage holding
+    more of the question, own content before local practice, the asked level, the current text."""
+    hits = prefer_answering(prefer_heading(prefer_period(hits, question), question), question)
+    hits = prefer_level(prefer_content(hits, question), question_levels(question), question)
+    return prefer_current(hits, refs)
 
 
 def _doc(h: Hit) -> str:
