@@ -314,7 +314,8 @@ def cite_check(target: str = typer.Argument(..., help="Tệp hoặc đoạn văn
         typer.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False))
     else:
         for f in findings:
-            mark = {"ok": "ĐÚNG", "mismatch": "SAI", "unknown": "CHƯA CÓ TRONG THƯ VIỆN"}[f.status]
+            mark = {"ok": "ĐÚNG", "mismatch": "SAI", "unknown": "CHƯA CÓ TRONG THƯ VIỆN",
+                    "replaced": "ĐÃ ĐƯỢC THAY THẾ"}[f.status]
             typer.echo(f"[{mark}] {f.text}")
             for p in f.problems:
                 typer.echo(f"    - {p}")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from common.vntext import fold, has_diacritics
+from common.vntext import fold, has_diacritics, nfc
 
 # folded type words -> doc_type (short forms officers type: ct, qd, cv, nd, tt)
 TYPE_WORDS: dict[str, str] = {
@@ -96,8 +96,84 @@ def is_what_is_question(question: str) -> bool:
 
 
 def is_governance_question(question: str) -> bool:
+    """"... theo văn bản nào?", "căn cứ ..." — whole words ("căn cước" folds to "can cuoc", not "can cu")."""
+    q = padded_words(question)
+    return any(f" {c} " in q for c in _GOVERNANCE_CUES)
+
+
+_LIST_CUES = ["gom nhung", "nhung gi", "ke ten", "liet ke", "co may", "cac nhom", "bao nhieu nhom", "nhung nhom",
+              "nhung dich vu", "cac dich vu", "nhung phuong thuc", "cac phuong thuc", "nhung cach", "cac cach",
+              "nhung thu tuc", "cac thu tuc", "gom nhung gi", "nhung diem nghen", "nhung viec", "nhung nhiem vu"]
+
+
+def is_list_question(question: str) -> bool:
+    """"5 nhóm tiện ích gồm những gì?", "kể tên các dịch vụ ...": the answer quotes the enumeration whole."""
+    q = padded_words(question)
+    return any(f" {c} " in q for c in _LIST_CUES)
+
+
+# Levels of government a question or passage can be about: xã (commune), huyện (district, gone since
+# 01/7/2025), tỉnh (province), bộ (ministries and the centre).
+LEVELS = ("xa", "huyen", "tinh", "bo")
+LEVEL_NAMES = {"xa": "cấp xã", "huyen": "cấp huyện", "tinh": "cấp tỉnh", "bo": "cấp bộ, trung ương"}
+_TINH_BEFORE = {"cap", "ubnd", "tich", "an", "dan", "o", "cua", "tai", "thanh"}  # "cấp tỉnh", "chủ tịch tỉnh"
+_BO_PHRASES = (" bo truong ", " cap bo ", " bo nganh ", " trung uong ", " ngang bo ", " cac bo ")
+_PASSAGE_LEVELS = {
+    "xa": re.compile(r"\b(?:xã(?! hội)|phường|thị trấn)\b"),
+    "huyen": re.compile(r"\bhuyện\b"),
+    "tinh": re.compile(r"\btỉnh\b"),
+    "bo": re.compile(r"bộ trưởng|cấp bộ\b|bộ, ngành|bộ ngành|trung ương|ngang bộ|các bộ\b"),
+}
+
+
+def question_levels(question: str) -> list[str]:
+    """The levels a question names, in LEVELS order. Folded words are ambiguous ("tinh" is tỉnh, tính, tình),
+    so accents decide when the officer typed them, and the neighbouring word when not."""
+    accented = has_diacritics(question)
+    low = nfc(question).lower()
+    words = re.findall(r"[0-9a-z]+", fold(question))
+    padded = " " + " ".join(words) + " "
+    found = set()
+    for i, w in enumerate(words):
+        prev, nxt = (words[i - 1] if i else ""), (words[i + 1] if i + 1 < len(words) else "")
+        if w == "xa" and nxt != "hoi" and (not accented or re.search(r"\bxã\b(?! hội)", low)):
+            found.add("xa")
+        if w == "huyen":
+            found.add("huyen")
+        if w == "tinh" and (re.search(r"\btỉnh\b", low) if accented else prev in _TINH_BEFORE):
+            found.add("tinh")
+    if accented and re.search(r"\b(?:phường|thị trấn)\b", low):
+        found.add("xa")
+    if any(p in padded for p in _BO_PHRASES):
+        found.add("bo")
+    return [lv for lv in LEVELS if lv in found]
+
+
+def passage_levels(text: str) -> set[str]:
+    """Levels a passage (accented library text) speaks about."""
+    low = nfc(text).lower()
+    return {lv for lv, rx in _PASSAGE_LEVELS.items() if rx.search(low)}
+
+
+_YEAR_LIKE = range(1990, 2101)
+
+
+def document_mentions(question: str) -> list[str]:
+    """Documents a question names by number ("công văn 877/TCT-CAT", "Nghị định 30/2020", "QĐ 2289"), as the
+    officer wrote them, whether or not the library holds them. A bare year ("kế hoạch 2024") is not one."""
     q = fold(question)
-    return any(c in q for c in _GOVERNANCE_CUES)
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for m in _SO_HIEU.finditer(q):
+        out.append(question[m.start():m.end()] if len(question) == len(q) else m.group(0))
+        spans.append(m.span())
+    for m in _TYPED_REF.finditer(q):
+        if any(a <= m.start(2) < b for a, b in spans):
+            continue
+        if int(m.group(2)) in _YEAR_LIKE and not m.group(3):
+            continue
+        out.append(question[m.start():m.end()] if len(question) == len(q) else m.group(0))
+    return out
 
 
 def looks_like_question(text: str, docs: list[DocRef]) -> bool:
@@ -178,3 +254,36 @@ class DiacriticRestorer:
             if not fixed[i] and c and not has_diacritics(c) and c in self.uni:
                 out[i] = toks[i].replace(c, self.uni[c])
         return " ".join(out)
+
+
+_LAW_NAME_STOP = {"so", "nam", "quy", "dinh", "ve", "cua", "la", "co", "the", "nao", "gi", "noi", "thi", "moi",
+                  "hien", "hanh", "duoc", "thong", "qua", "ban", "sua", "doi", "va", "cho", "khi", "bat", "dau",
+                  "ngay", "tu", "hieu", "luc", "con", "nay", "yeu", "cau"}
+
+
+def law_mentions(question: str) -> list[str]:
+    """Laws a question names by name, as written ("Luật Đất đai 2024 …" -> "Luật Đất đai"), up to four words."""
+    words = re.findall(r"\w+", nfc(question))
+    folded = [fold(w) for w in words]
+    out = []
+    for i, w in enumerate(folded):
+        if w != "luat":
+            continue
+        name = []
+        for orig, f in zip(words[i + 1:i + 5], folded[i + 1:i + 5]):
+            if f in _LAW_NAME_STOP or f.isdigit():
+                break
+            name.append(orig)
+        if name:
+            out.append(" ".join(["Luật", *name]))
+    return out
+
+
+_VALIDITY_CUES = ["hieu luc", "ban hanh", "ngay nao", "khi nao", "so may", "thong qua", "co quan nao", "ai ky",
+                  "ai ban hanh", "thay the"]
+
+
+def is_validity_question(question: str) -> bool:
+    """"… có hiệu lực từ khi nào?", "… ban hành ngày nào?": the answer states the document's dates."""
+    q = padded_words(question)
+    return any(f" {c} " in q for c in _VALIDITY_CUES)

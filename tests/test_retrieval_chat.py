@@ -22,7 +22,8 @@ def test_free_text_question_is_answered_with_citation(qa_chat):
 def test_hoi_command_and_not_found(qa_chat):
     chat = qa_chat()
     assert "ví dụ: /hoi" in chat.say("/hoi")
-    assert chat.say("/hoi giá lúa hôm nay").startswith("Tôi chưa tìm thấy văn bản nào nói về “giá lúa hôm nay”")
+    assert chat.say("/hoi giá lúa hôm nay").startswith("Thư viện chưa có văn bản/nội dung nào trả lời câu hỏi "
+                                                      "“giá lúa hôm nay”")
     assert "Quyết định số 06/QĐ-TTg" in chat.say("/hoi 05 nhóm tiện ích gồm những gì")
 
 
@@ -61,3 +62,8 @@ def test_reporter_upload_is_not_taken_into_the_library(qa_chat, demo_app, tmp_pa
     path = make_docx(tmp_path / "x.docx", HEAD)
     (reply,) = _upload(engine, path, user="can_bo")
     assert "Số hiệu" not in reply.text
+
+
+def test_tailen_tells_admins_how_to_add_a_text_and_others_whom_to_ask(officer_chat):
+    assert "gửi tệp văn bản (DOCX, PDF hoặc TXT)" in officer_chat("quan_tri").say("/tailen")
+    assert officer_chat("can_bo").say("/tailen").startswith("Chỉ quản trị viên của đơn vị thêm được văn bản")

@@ -54,7 +54,7 @@ def test_rebuild_reuses_cached_vectors(library):
 @pytest.mark.slow
 def test_hybrid_hit_at_1_with_and_without_diacritics(library):
     for dia in (True, False):
-        qs = [q for q in QUESTIONS if q["diacritics"] == dia]
+        qs = [q for q in QUESTIONS if q["diacritics"] == dia and q["expect"]]
         hits = 0
         for q in qs:
             top = library.index.search(q["q"], k=1)
@@ -75,15 +75,19 @@ def test_answer_contract_and_citation(library):
 
 
 def test_governance_question_names_the_governing_document(library):
+    ans = library.ask("thao go diem nghen trong trien khai de an 06 theo van ban nao?")
+    assert ans.citations[0].so_hieu == "452/TTg-KSTT"
+    assert "Văn bản điều chỉnh: Công văn số 452/TTg-KSTT ngày 23/05/2023" in ans.answer
+    # a practice known only from local reports is quoted as such, never as what a directive requires
     ans = library.ask("nhiem vu lam sach du lieu dan cu theo van ban nao?")
-    assert ans.citations[0].so_hieu == "06/QĐ-TTg"
-    assert "Văn bản điều chỉnh: Quyết định số 06/QĐ-TTg ngày 06/01/2022" in ans.answer
+    assert ans.answer.startswith("Từ báo cáo của các địa phương") and "Văn bản điều chỉnh" not in ans.answer
 
 
 def test_unknown_topic_says_so(library):
     ans = library.ask("giá lúa hôm nay bao nhiêu?")
     assert not ans.found and ans.citations == []
-    assert ans.answer.startswith("Tôi chưa tìm thấy văn bản nào nói về “giá lúa hôm nay bao nhiêu” trong thư viện")
+    assert ans.answer.startswith("Thư viện chưa có văn bản/nội dung nào trả lời câu hỏi “giá lúa hôm nay bao nhiêu”")
+    assert "/tailen" in ans.answer and "baocao index add" in ans.answer  # and how an admin adds a text
     assert "Chỉ thị 04/CT-TTg" in ans.answer  # and says what the library holds
 
 

@@ -3,7 +3,19 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.query import DiacriticRestorer, DocRef, find_references, looks_like_question
+from retrieval.query import (
+    DiacriticRestorer,
+    DocRef,
+    document_mentions,
+    find_references,
+    is_governance_question,
+    is_list_question,
+    is_validity_question,
+    law_mentions,
+    looks_like_question,
+    passage_levels,
+    question_levels,
+)
 
 DOCS = [
     DocRef("04/CT-TTg", "chi_thi", 2024, ("Chỉ thị 04",)),
@@ -65,3 +77,55 @@ def test_diacritics_restored_from_library_vocabulary():
     assert r.restore("dang ky thuong tru") == "đăng ký thường trú"
     assert r.restore("Đăng ký tạm trú ở đâu") == "Đăng ký tạm trú ở đâu"  # typed with accents: kept
 
+
+@pytest.mark.parametrize("question,levels", [
+    ("Tổ công tác cấp xã do ai làm tổ trưởng?", ["xa"]),
+    ("to cong tac de an 06 cap xa do ai lanh dao", ["xa"]),
+    ("Công an phường cần làm gì?", ["xa"]),
+    ("Chỉ thị 04 yêu cầu bộ trưởng và chủ tịch tỉnh làm gì?", ["tinh", "bo"]),
+    ("chi thi 04 yeu cau chu tich tinh lam gi", ["tinh"]),
+    ("Từ ngày 01/7/2025 còn cấp huyện không?", ["huyen"]),
+    ("Tổ công tác cấp trung ương do ai đứng đầu?", ["bo"]),
+    ("phát triển kinh tế - xã hội gồm gì", []),  # "xã hội" is not a commune
+    ("tinh hinh thuc hien de an", []),  # "tình hình", not a province
+    ("cac phuong thuc thay so ho khau", []),  # "phương thức", not a ward
+])
+def test_levels_a_question_names(question, levels):
+    assert question_levels(question) == levels
+
+
+def test_levels_a_passage_speaks_of():
+    assert passage_levels("Chủ tịch UBND xã làm tổ trưởng") == {"xa"}
+    assert passage_levels("phát triển kinh tế - xã hội") == set()
+    assert passage_levels("Bộ trưởng và chủ tịch UBND cấp tỉnh") == {"bo", "tinh"}
+
+
+@pytest.mark.parametrize("question,mentions", [
+    ("công văn 877/TCT-CAT là gì?", ["877/TCT-CAT"]),
+    ("Nghị định 30/2020 quy định thể thức thế nào?", ["Nghị định 30/2020"]),
+    ("quyet dinh 2289/qd-ttg la van ban gi", ["2289/qd-ttg"]),
+    ("chỉ thị 04 yêu cầu gì", ["chỉ thị 04"]),
+    ("kế hoạch 2024 của xã", []),  # a year, not a number
+    ("25 dịch vụ công thiết yếu gồm những gì", []),
+])
+def test_documents_a_question_names_by_number(question, mentions):
+    assert document_mentions(question) == mentions
+
+
+def test_laws_a_question_names():
+    assert law_mentions("Luật Đất đai 2024 quy định thế nào về thu hồi đất?") == ["Luật Đất đai"]
+    assert law_mentions("luat cu tru 2020 bat dau co hieu luc khi nao") == ["Luật cu tru"]
+    assert law_mentions("luật nào quy định sổ hộ khẩu?") == []
+
+
+def test_governance_cue_is_a_whole_word():
+    assert not is_governance_question("thẻ căn cước thay thẻ căn cước công dân từ khi nào?")  # folds to "can cuoc"
+    assert is_governance_question("làm sạch dữ liệu căn cứ văn bản nào?")
+    assert is_governance_question("nhiem vu nay theo van ban nao")
+
+
+def test_list_and_validity_questions():
+    assert is_list_question("5 nhóm tiện ích gồm những gì?") and is_list_question("kể tên các dịch vụ công")
+    assert not is_list_question("Chỉ thị 04 là gì?")
+    assert is_validity_question("Nghị định 69/2024 có hiệu lực từ ngày nào?")
+    assert not is_validity_question("Tổ công tác cấp xã do ai làm tổ trưởng?")

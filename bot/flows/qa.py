@@ -44,6 +44,17 @@ def ask_command(ctx: Ctx) -> None:
     _answer(ctx, question)
 
 
+@router.command("tailen", about="(Quản trị) thêm văn bản vào thư viện: gửi tệp DOCX, PDF hoặc TXT")
+def upload_help(ctx: Ctx) -> None:
+    """How a text the library lacks gets in: an admin sends the file (handled by `upload` below)."""
+    if "admin" not in ctx.roles():
+        ctx.say("Chỉ quản trị viên của đơn vị thêm được văn bản vào thư viện. Anh/chị đề nghị quản trị viên gửi "
+                "tệp văn bản cho tôi.")
+        return
+    ctx.say("Anh/chị gửi tệp văn bản (DOCX, PDF hoặc TXT) vào cuộc trò chuyện này. Tôi sẽ đọc số hiệu, ngày, cơ quan "
+            "ban hành để anh/chị xác nhận trước khi thêm vào thư viện.")
+
+
 @router.intent(priority=50)
 def question_intent(ctx: Ctx) -> bool:
     ctx.require_role(*people.ROLES)  # an officer whose access was revoked asks nothing more
