@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from common import clock
 from db.models import Identity, Invite, Membership, Officer, Unit, utcnow
 
-ROLES = ("reporter", "approver", "admin")
+ROLES = ("reporter", "approver", "admin", "tong_hop")  # tong_hop: a province reads its communes
 
 
 def unit_by_code(s: Session, code: str) -> Unit | None:
