@@ -1,18 +1,20 @@
-"""Imports go one way: bot → domain (figures, knowledge, retrieval, drafting) → db; common is below all."""
+"""Imports go one way: bot → domain (figures, knowledge, retrieval, drafting, province) → db; common is below all.
+The province draft (drafting) reads the roll-up (province); province never imports drafting."""
 import ast
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-OURS = {"common", "db", "figures", "knowledge", "retrieval", "drafting", "bot"}
+OURS = {"common", "db", "figures", "knowledge", "retrieval", "drafting", "bot", "province"}
 FORBIDDEN = {
     "common": OURS - {"common"},
-    "db": {"figures", "knowledge", "retrieval", "drafting", "bot"},
-    "figures": {"bot", "retrieval", "drafting"},
-    "knowledge": {"bot", "figures", "retrieval", "drafting", "db"},
-    "retrieval": {"bot", "drafting"},
+    "db": {"figures", "knowledge", "retrieval", "drafting", "bot", "province"},
+    "figures": {"bot", "retrieval", "drafting", "province"},
+    "knowledge": {"bot", "figures", "retrieval", "drafting", "db", "province"},
+    "retrieval": {"bot", "drafting", "province"},
     "drafting": {"bot", "retrieval"},
+    "province": {"bot", "retrieval", "drafting"},
 }
 
 
