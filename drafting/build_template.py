@@ -242,7 +242,8 @@ def _appendix(doc) -> None:
     _p(doc, "{%p endif %}", "BC Body")
 
 
-def build(path: Path = TEMPLATE_PATH) -> Path:
+def build(path: Path = TEMPLATE_PATH, appendix=None) -> Path:
+    """The template; `appendix` builds another appendix (the province's communes table)."""
     doc = Document()
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.PORTRAIT
@@ -258,7 +259,7 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
     _title(doc)
     _body(doc)
     _signature(doc)
-    _appendix(doc)
+    (appendix or _appendix)(doc)
     cp = doc.core_properties
     cp.author, cp.title, cp.comments, cp.last_modified_by = "", "Báo cáo", "", ""
     path.parent.mkdir(parents=True, exist_ok=True)

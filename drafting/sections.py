@@ -99,7 +99,8 @@ def _results(inp: DraftInput, cat: Catalogue, w: SentenceWriter) -> tuple[list[B
     return blocks, slots
 
 
-def build_body(inp: DraftInput, cat: Catalogue) -> Body:
+def build_body(inp: DraftInput, cat: Catalogue, results=None) -> Body:
+    """The body; `results(inp, cat, writer) -> (blocks, slots)` lays out part II another way (the province's)."""
     w = SentenceWriter(cat, inp.current, inp.history, inp.notes)
     body = Body(writer=w)
     index = 0
@@ -109,7 +110,7 @@ def build_body(inp: DraftInput, cat: Catalogue) -> Body:
         if key == "chi_dao":
             content += _bullets(w.section_sentences("chi_dao"))
         elif key == RESULTS:
-            sub, sub_slots = _results(inp, cat, w)
+            sub, sub_slots = (results or _results)(inp, cat, w)
             content += sub
         if not content:
             continue

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from common.vntext import fold
 from db.models import Draft, Report
+from db.repo.units import has_children
 from drafting.from_db import draft_input
+from drafting.province_draft import province_input, render_province
 from drafting.render import RenderResult, render
 
 
@@ -32,7 +34,10 @@ def new_version(s: Session, report: Report, drafts_dir: Path, report_date: date,
     """Render the report as it is now and keep the file as the next version."""
     number = (s.scalar(select(func.max(Draft.version)).where(Draft.report_id == report.id)) or 0) + 1
     out = Path(drafts_dir) / _slug(report.unit.code) / f"{_slug(report.period.label)}-v{number}.docx"
-    result = render(draft_input(s, report, report_date), out)
+    if has_children(s, report.unit_id):  # a province (or a legacy district): the consolidated draft
+        result = render_province(province_input(s, report, report_date), out)
+    else:
+        result = render(draft_input(s, report, report_date), out)
     draft = Draft(report_id=report.id, version=number, path=str(out),
                   sha256=hashlib.sha256(out.read_bytes()).hexdigest(), note=note, created_by=created_by)
     s.add(draft)
