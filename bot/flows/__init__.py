@@ -5,3 +5,4 @@ from bot.flows import intake
 from bot.flows import checks
 from bot.flows import qa
 from bot.flows import drafting
+from bot.flows import province

@@ -9,7 +9,8 @@ from common import clock
 from db.models import Officer, Unit
 from db.repo import people
 
-ROLE_NAMES = {"reporter": "cán bộ báo cáo", "approver": "lãnh đạo duyệt", "admin": "quản trị"}
+ROLE_NAMES = {"reporter": "cán bộ báo cáo", "approver": "lãnh đạo duyệt", "admin": "quản trị",
+              "tong_hop": "cán bộ tổng hợp"}
 
 
 @router.command("start", public=True)

@@ -25,7 +25,7 @@ from common import clock
 from common.errors import OfficerError
 from common.vntext import fold
 from db.models import AuditEvent, Identity, Officer, Report
-from db.repo import people, reports
+from db.repo import people, reports, units
 from drafting.from_db import draft_input
 from drafting.inputs import NARRATIVE_KEYS
 from drafting.sections import build_body, find_slot
@@ -154,7 +154,7 @@ def draft_phrases(ctx: Ctx) -> bool:
 
 def start_draft(ctx: Ctx) -> None:
     report = active_report(ctx, *WRITERS, "approver")
-    if not report.figures:
+    if not report.figures and not units.has_children(ctx.s, report.unit_id):  # a province drafts its communes' totals
         raise OfficerError("Báo cáo kỳ này chưa có số liệu nào. Anh/chị gửi số liệu trước (ví dụ: "
                            "\"cấp CCCD 60, mới 33, đổi 11, lại 16\") rồi gõ /duthao.")
     if report.status in ("draft", "returned") and ctx.roles() & set(WRITERS):
@@ -324,7 +324,7 @@ def submit_command(ctx: Ctx) -> None:
         raise OfficerError("Báo cáo đã được trình và đang chờ lãnh đạo duyệt.")
     if report.status == "approved":
         raise OfficerError("Báo cáo đã được duyệt.")
-    if not report.figures:
+    if not report.figures and not units.has_children(ctx.s, report.unit_id):
         raise OfficerError("Báo cáo chưa có số liệu nào nên chưa trình được.")
     errors = open_errors(ctx.s, report)
     if errors:

@@ -20,6 +20,7 @@ _ROLE_WORDS = {
     "reporter": ("bao cao", "baocao", "can bo", "canbo", "reporter"),
     "approver": ("duyet", "lanh dao", "lanhdao", "approver"),
     "admin": ("quan tri", "quantri", "admin"),
+    "tong_hop": ("tong hop", "tonghop", "tong_hop"),
 }
 _CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "console"}
 
