@@ -406,9 +406,12 @@ def admin_import_units(file: Path = typer.Argument(..., exists=True, dir_okay=Fa
     """Tạo nhiều đơn vị từ tệp CSV (tất cả hoặc không). / Create units in bulk from a CSV (all or nothing)."""
     from province.units_csv import create_units, read_units_csv
 
-    with _admin_db().session() as s:
-        units = create_units(s, read_units_csv(file.read_text(encoding="utf-8")))
-        typer.echo(f"Đã tạo {len(units)} đơn vị.")
+    try:
+        with _admin_db().session() as s:
+            units = create_units(s, read_units_csv(file.read_text(encoding="utf-8")))
+    except OfficerError as e:
+        _fail(e.message_vi)
+    typer.echo(f"Đã tạo {len(units)} đơn vị.")
 
 
 @admin_app.command("invite-all")

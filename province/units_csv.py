@@ -56,13 +56,13 @@ def read_units_csv(text: str) -> list[UnitRow]:
             problems.append(f"dòng {n}: mã {code} bị trùng trong tệp")
         if level is None:
             problems.append(f"dòng {n}: cấp «{rec['level']}» không hợp lệ (tinh, huyen, xa, thon)")
-        pop = rec.get("population", "")
-        if pop and not pop.replace(".", "").isdigit():
-            problems.append(f"dòng {n}: dân số «{pop}» không phải là số")
         seen.add(code)
         extra = {k: rec[k] for k in OPTIONAL if rec.get(k)}
-        if pop:
-            extra["population"] = int(pop.replace(".", ""))
+        pop = extra.pop("population", "").replace(".", "")  # "5.200" as Vietnamese write it
+        if pop.isdigit():
+            extra["population"] = int(pop)
+        elif pop:
+            problems.append(f"dòng {n}: dân số «{rec['population']}» không phải là số")
         rows.append(UnitRow(n, code, rec["name"], level or "", rec["parent"], extra))
     if not rows and not problems:
         problems.append("tệp không có dòng dữ liệu nào")

@@ -10,8 +10,6 @@ from sqlalchemy.orm import Session
 from common.vntext import fold
 from db.models import Figure, Membership, Officer, Period, Report, Unit
 
-LEVELS = ("tinh", "huyen", "xa", "thon")
-LEVEL_NAMES = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã", "thon": "thôn"}
 REPORTING_LEVEL = "xa"  # xã, phường, đặc khu: the units whose reports a province sums
 _LEVEL_WORD = re.compile(r"^(xa|phuong|thi tran|dac khu|huyen|quan|thi xa|thanh pho|tinh)\s+")
 
