@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from bot.demo import MONTHS, WEEKS, _cumulative, _monthly_figures, _weekly_figures
+from bot.demo import _cumulative, _monthly_figures, _weekly_figures
 from common import clock
 from db.models import Figure, FigureRevision, Officer, Period, Report, Unit
 from db.repo import people, reports
@@ -44,6 +44,9 @@ COMMUNES = [  # code suffix, name, population
 ]
 REQUEST = ("Công văn số 45/TCT-CAT ngày 05/01/2026 của Tổ công tác Đề án 06 tỉnh Minh Giang về việc báo cáo định kỳ "
            "kết quả thực hiện Đề án 06")
+# history of the other communes: enough for the province view, its comparisons and a late or missing report;
+# short, because every approved report is also indexed for questions (retrieval/reports.py)
+WEEKS, MONTHS = 3, 2
 REFERENCE_POPULATION = 5800  # the demo commune's: figure ranges scale with population
 IN_PROGRESS = ("tuyen_truyen.", "cccd.", "dinh_danh.", "dvc.")  # what a report still in progress already has
 

@@ -54,7 +54,7 @@ def totals_lines(ov: Overview) -> list[str]:
     now = ov.rollup()
     if not now.included:
         return ["Chưa có báo cáo nào được duyệt nên chưa có số liệu tổng hợp kỳ này."]
-    prev = ov.comparison()
+    prev = ov.comparison(now)
     prev_name = PREVIOUS_NAMES[ov.period.kind]
     lines = [f"Số liệu tổng hợp (cộng {now.coverage} đơn vị đã duyệt):"]
     if prev is not None and len(prev.included) < len(now.included):

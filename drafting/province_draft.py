@@ -78,7 +78,7 @@ def province_input(s: Session, report: Report, report_date: date, tz: str = cloc
     own = draft_input(s, report, report_date)  # the province's own header, signer, narrative and figures
     ov = overview(s, report.unit, own.period, now or clock.now(), tz, cat=cat)
     with_own = ov.rollup(with_own=True)
-    previous = ov.comparison(with_own=True)
+    previous = ov.comparison(with_own, with_own=True)
     base = replace(own, current=with_own.as_period_figures(),
                    history=[previous.as_period_figures()] if previous else [])
     rows, left_out = _rows(cat, ov, ov.completeness)

@@ -147,8 +147,8 @@ def table_for(s: Session, unit: Unit, period: PeriodSpec, now: datetime, tz: str
         return province_table(overview(s, unit, period, now, tz, with_previous=False, cat=cat))
     row = units_repo.period_row(s, period.kind, period.start, period.end)
     report = units_repo.reports_of(s, [unit.id], row).get(unit.id)
-    figures = [FigureInput(f.indicator, f.value, f.denominator) for f in report.figures] if report else []
-    return unit_table(cat, unit, period, report, figures)
+    rows = units_repo.figures_of_reports(s, [report.id])[report.id] if report else []
+    return unit_table(cat, unit, period, report, [FigureInput(*f[1:]) for f in rows])
 
 
 def file_name(unit: Unit, period: PeriodSpec, fmt: str) -> str:

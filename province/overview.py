@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
-from db.models import Report, Unit
+from db.models import Unit
 from db.repo import units as units_repo
 from figures.periods import PeriodSpec, previous_period
 from figures.types import FigureInput
@@ -22,11 +23,11 @@ from province.status import is_approved
 @dataclass
 class PeriodData:
     period: PeriodSpec
-    reports: dict[int, Report]  # commune id -> its report for the period
+    reports: dict[int, Row]  # commune id -> its report for the period (db/repo/units.reports_of)
     figures: dict[int, list[FigureInput]]  # report id -> figures (every commune report, any status)
-    own_report: Report | None  # the province's own report for the period
+    own_report: Row | None  # the province's own report for the period
 
-    def figures_of(self, report: Report | None) -> list[FigureInput]:
+    def figures_of(self, report: Row | None) -> list[FigureInput]:
         return self.figures.get(report.id, []) if report is not None else []
 
 
@@ -54,20 +55,16 @@ class Overview:
         own = data.figures_of(data.own_report) if with_own else []
         return roll_up(self.cat, data.period, [u.code for u in self.communes], approved, own)
 
-    def comparison(self, with_own: bool = False) -> Rollup | None:
-        """Last period's totals over the communes summed now, so a change compares like with like (a commune
+    def comparison(self, now: Rollup, with_own: bool = False) -> Rollup | None:
+        """Last period's totals over the communes summed in `now`, so a change compares like with like (a commune
         approved now but not last period adds nothing to last period's total)."""
         if self.previous is None:
             return None
-        return self.rollup(self.previous, with_own, only=self.rollup().included)
+        return self.rollup(self.previous, with_own, only=now.included)
 
     @property
     def own_figures(self) -> list[FigureInput]:
         return self.current.figures_of(self.current.own_report)
-
-
-def _as_input(f) -> FigureInput:
-    return FigureInput(f.indicator, f.value, f.denominator, f.stated_rate, f.note)
 
 
 def _period_data(s: Session, unit: Unit, communes: list[Unit], spec: PeriodSpec) -> PeriodData:
@@ -75,7 +72,7 @@ def _period_data(s: Session, unit: Unit, communes: list[Unit], spec: PeriodSpec)
     reports = units_repo.reports_of(s, [u.id for u in communes] + [unit.id], period)
     own = reports.pop(unit.id, None)
     rows = units_repo.figures_of_reports(s, [r.id for r in reports.values()] + ([own.id] if own else []))
-    return PeriodData(spec, reports, {rid: [_as_input(f) for f in figs] for rid, figs in rows.items()}, own)
+    return PeriodData(spec, reports, {rid: [FigureInput(*f[1:]) for f in figs] for rid, figs in rows.items()}, own)
 
 
 def overview(s: Session, unit: Unit, spec: PeriodSpec, now: datetime, tz: str, *, with_previous: bool = True,

@@ -116,3 +116,14 @@ def test_export_in_chat_sends_the_file(demo_app, officer_chat):
     assert ws.max_row == 2 + 31
     [reply] = officer_chat("can_bo").send("/xuat csv tháng 10")
     assert reply.files[0].suffix == ".csv" and "một dòng" in reply.text
+
+
+def test_exports_can_be_downloaded_by_signed_link(demo_app, officer_chat, settings):
+    from bot.channels import links
+
+    settings = settings.model_copy(update={"public_base_url": "https://bot.example.vn"})
+    for command in ("/xuat", "/xuat csv"):
+        [reply] = officer_chat("tong_hop").send(command)
+        url = links.make_link(settings, reply.files[0])
+        expires, sig, rel = url.split("/dl/", 1)[1].split("/", 2)
+        assert links.resolve_link(settings, expires, sig, rel) == reply.files[0].resolve()

@@ -120,11 +120,12 @@ def _show_commune(ctx: Ctx, commune: Unit, spec: PeriodSpec) -> None:
     elif status.late(clock.now()):
         when += ", đã quá hạn"
     title = f"{commune.name} — báo cáo {spec.label}: {STATUS_NAMES[status.status]} ({when})."
-    if report is None or not report.figures:
+    rows = units_repo.figures_of_reports(ctx.s, [report.id])[report.id] if report else []
+    if not rows:
         ctx.say(title + "\nChưa có số liệu nào.")
         return
     cat = load_catalogue()
-    figures = {f.indicator: (f.value, f.denominator, f.stated_rate) for f in report.figures}
+    figures = {f.indicator: (f.value, f.denominator, f.stated_rate) for f in rows}
     ctx.say(progress_text(cat, title, figures, cat.template(spec.kind)))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from common.vntext import fold
@@ -49,19 +49,23 @@ def period_row(s: Session, kind: str, start: date, end: date) -> Period | None:
     return s.scalar(select(Period).where(Period.kind == kind, Period.start == start, Period.end == end))
 
 
-def reports_of(s: Session, unit_ids: list[int], period: Period | None) -> dict[int, Report]:
-    """unit id -> its report for `period` (units without one are absent)."""
+def reports_of(s: Session, unit_ids: list[int], period: Period | None) -> dict[int, Row]:
+    """unit id -> its report for `period` as a read-only row (id, unit_id, status, submitted_at, approved_at);
+    units without one are absent. Rows, not ORM objects: a province reads hundreds at once."""
     if period is None or not unit_ids:
         return {}
-    rows = s.scalars(select(Report).where(Report.period_id == period.id, Report.unit_id.in_(unit_ids)))
+    rows = s.execute(select(Report.id, Report.unit_id, Report.status, Report.submitted_at, Report.approved_at)
+                     .where(Report.period_id == period.id, Report.unit_id.in_(unit_ids)))
     return {r.unit_id: r for r in rows}
 
 
-def figures_of_reports(s: Session, report_ids: list[int]) -> dict[int, list[Figure]]:
-    """report id -> its figures, in one query."""
-    out: dict[int, list[Figure]] = {rid: [] for rid in report_ids}
+def figures_of_reports(s: Session, report_ids: list[int]) -> dict[int, list[Row]]:
+    """report id -> its figures as rows (indicator, value, denominator, stated_rate, note), in one query."""
+    out: dict[int, list[Row]] = {rid: [] for rid in report_ids}
     if report_ids:
-        for f in s.scalars(select(Figure).where(Figure.report_id.in_(report_ids)).order_by(Figure.indicator)):
+        for f in s.execute(select(Figure.report_id, Figure.indicator, Figure.value, Figure.denominator,
+                                  Figure.stated_rate, Figure.note)
+                           .where(Figure.report_id.in_(report_ids)).order_by(Figure.indicator)):
             out[f.report_id].append(f)
     return out
 
