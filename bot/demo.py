@@ -103,6 +103,18 @@ def _monthly_figures(month: PeriodSpec, cal: Calendar, salt: int = 0,
     return vals
 
 
+def grant_console_officers(s: Session, unit: Unit, officers: list[tuple[str, str, str]]) -> None:
+    """Console users (login, display name, role) of a demo unit, created once."""
+    for login, name, role in officers:
+        officer = people.officer_by_identity(s, "console", login)
+        if officer is None:
+            officer = Officer(display_name=name)
+            s.add(officer)
+            s.flush()
+            people.link_identity(s, officer, "console", login)
+        people.grant(s, officer, unit, role)
+
+
 def seed_demo(s: Session, today: date) -> Unit:
     unit = people.unit_by_code(s, DEMO_UNIT)
     if unit is None:
@@ -113,14 +125,7 @@ def seed_demo(s: Session, today: date) -> Unit:
                     recipients=["TCT Đề án 06 huyện (qua Đội QLHC)", "Lưu: VT, CAX"])
         s.add(unit)
         s.flush()
-    for login, name, role in DEMO_OFFICERS:
-        officer = people.officer_by_identity(s, "console", login)
-        if officer is None:
-            officer = Officer(display_name=name)
-            s.add(officer)
-            s.flush()
-            people.link_identity(s, officer, "console", login)
-        people.grant(s, officer, unit, role)
+    grant_console_officers(s, unit, DEMO_OFFICERS)
 
     cal = Calendar(unit.week_start_weekday, unit.month_start_day)
     anchor = current_period("tuan", today, cal).start - timedelta(days=7 * 60)

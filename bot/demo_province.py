@@ -15,9 +15,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from bot.demo import _cumulative, _monthly_figures, _weekly_figures
+from bot.demo import _cumulative, _monthly_figures, _weekly_figures, grant_console_officers
 from common import clock
-from db.models import Figure, FigureRevision, Officer, Period, Report, Unit
+from db.models import Figure, FigureRevision, Period, Report, Unit
 from db.repo import people, reports
 from figures.periods import PeriodSpec, current_period, previous_period
 from province.deadlines import DeadlineRule, calendar_of, deadline
@@ -61,14 +61,7 @@ def _province(s: Session) -> Unit:
                                 "Thường trực Tỉnh ủy, HĐND tỉnh", "Lưu: VT, CAT"])
         s.add(unit)
         s.flush()
-    for login, name, role in PROVINCE_OFFICERS:
-        officer = people.officer_by_identity(s, "console", login)
-        if officer is None:
-            officer = Officer(display_name=name)
-            s.add(officer)
-            s.flush()
-            people.link_identity(s, officer, "console", login)
-        people.grant(s, officer, unit, role)
+    grant_console_officers(s, unit, PROVINCE_OFFICERS)
     return unit
 
 

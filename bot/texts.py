@@ -16,6 +16,10 @@ HELP = """Trợ lý báo cáo Đề án 06 — các lệnh:
 /thanhvien — (quản trị) xem, thu hồi thành viên
 /lienket — liên kết thêm tài khoản Telegram/Zalo
 /roidonvi — rời đơn vị
+/tonghop — (tỉnh) tình hình báo cáo và số liệu tổng hợp của các xã
+/donvi — (tỉnh) xem báo cáo của một xã, ví dụ: /donvi Hòa An
+/xuat — xuất bảng số liệu (Excel; /xuat csv)
+/nhacnho — bật, tắt nhắc hạn nộp báo cáo
 Có thể gõ số liệu như nói chuyện, ví dụ: "cấp CCCD 60, mới 33, đổi 11, lại 16"."""
 
 COMMANDS = [
@@ -29,6 +33,8 @@ COMMANDS = [
     ("tralai", "Lãnh đạo trả lại báo cáo"),
     ("phienban", "Các phiên bản dự thảo"),
     ("hoi", "Hỏi về văn bản chỉ đạo"),
+    ("tonghop", "Tỉnh: tình hình báo cáo và số liệu tổng hợp"),
+    ("xuat", "Xuất bảng số liệu (Excel)"),
     ("huy", "Hủy thao tác đang làm"),
     ("help", "Hướng dẫn sử dụng"),
 ]

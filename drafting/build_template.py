@@ -212,12 +212,17 @@ def _signature(doc) -> None:
     _p(right, "{{ signer_name }}", "BC Signer")
 
 
-def _appendix(doc) -> None:
+def appendix_head(doc) -> None:
+    """'PHỤ LỤC' on a new page and its caption, inside `{%p if appendix %}` (the caller closes it)."""
     _p(doc, "{%p if appendix %}", "BC Body")
     head = _p(doc, "PHỤ LỤC", "BC Title")
     head.paragraph_format.page_break_before = True
     _p(doc, "{{ appendix.caption }}", "BC Center", italic=True)
     _p(doc, "", "BC Center")
+
+
+def _appendix(doc) -> None:
+    appendix_head(doc)
     _p(doc, "{%p if appendix.services %}", "BC Body")
     _p(doc, "{{ appendix.services_title }}", "BC Title")
     cols = [("TT", 10), ("Dịch vụ công", 66), ("Cơ quan chủ trì", 34), ("Hồ sơ tiếp nhận", 18),

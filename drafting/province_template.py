@@ -13,7 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from drafting.build_template import TEMPLATE_PATH, TEXT_WIDTH_MM, _first, _p, _widths, build
+from drafting.build_template import TEMPLATE_PATH, TEXT_WIDTH_MM, _first, _p, _widths, appendix_head, build
 from province.key_figures import KEY_FIGURES
 
 PROVINCE_TEMPLATE_PATH = TEMPLATE_PATH.with_name("bao_cao_tinh.docx")
@@ -21,11 +21,7 @@ TABLE_SIZE = 11  # points: eight columns on a portrait page
 
 
 def _communes_appendix(doc) -> None:
-    _p(doc, "{%p if appendix %}", "BC Body")
-    head = _p(doc, "PHỤ LỤC", "BC Title")
-    head.paragraph_format.page_break_before = True
-    _p(doc, "{{ appendix.caption }}", "BC Center", italic=True)
-    _p(doc, "", "BC Center")
+    appendix_head(doc)
     _p(doc, "{{ appendix.title }}", "BC Title")
     fixed = [("TT", 9), ("Đơn vị", 34), ("Báo cáo", 29)]
     width = (TEXT_WIDTH_MM - sum(w for _, w in fixed)) / len(KEY_FIGURES)

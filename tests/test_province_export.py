@@ -58,13 +58,16 @@ def _check_table(ids: list[str], rows: list[list], stored) -> None:
     assert "lam_giau.hoi_nong_dan" in ids and "lam_sach.cmnd_9_so__mau_so" in ids  # cumulative and x/y columns
 
 
+def _export(unit: str, period: str, fmt: str, out):
+    res = runner.invoke(app, ["export", "--unit", unit, "--period", period, "--format", fmt, "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    return out
+
+
 def test_cli_xlsx_export_reads_back_and_matches_the_stored_figures(demo_app, tmp_path):
     db, _ = demo_app
     week = _week(db)
-    out = tmp_path / "tinh.xlsx"
-    res = runner.invoke(app, ["export", "--unit", PROVINCE, "--period", week.label, "--format", "xlsx",
-                              "--out", str(out)])
-    assert res.exit_code == 0, res.output
+    out = _export(PROVINCE, week.label, "xlsx", tmp_path / "tinh.xlsx")
     ws = load_workbook(out).active
     headers = [c.value for c in ws[1]]
     assert headers[:3] == ["Mã đơn vị", "Tên đơn vị", "Trạng thái báo cáo"]
@@ -81,10 +84,7 @@ def test_cli_xlsx_export_reads_back_and_matches_the_stored_figures(demo_app, tmp
 def test_cli_csv_export_has_a_bom_and_the_same_table(demo_app, tmp_path):
     db, _ = demo_app
     week = _week(db)
-    out = tmp_path / "tinh.csv"
-    res = runner.invoke(app, ["export", "--unit", PROVINCE, "--period", week.label, "--format", "csv",
-                              "--out", str(out)])
-    assert res.exit_code == 0, res.output
+    out = _export(PROVINCE, week.label, "csv", tmp_path / "tinh.csv")
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
     with out.open(encoding="utf-8-sig", newline="") as fh:
         ids, *rows = list(csv.reader(fh))
@@ -93,10 +93,7 @@ def test_cli_csv_export_has_a_bom_and_the_same_table(demo_app, tmp_path):
 
 
 def test_a_commune_exports_its_own_row_and_bad_arguments_are_refused(demo_app, tmp_path):
-    out = tmp_path / "xa.csv"
-    res = runner.invoke(app, ["export", "--unit", "demo-hoa-an", "--period", "tháng 10/2026", "--format", "csv",
-                              "--out", str(out)])
-    assert res.exit_code == 0, res.output
+    out = _export("demo-hoa-an", "tháng 10/2026", "csv", tmp_path / "xa.csv")
     with out.open(encoding="utf-8-sig", newline="") as fh:
         ids, *rows = list(csv.reader(fh))
     assert len(rows) == 1 and rows[0][:3] == ["demo-hoa-an", "xã Hòa An", "đã duyệt"]
