@@ -49,6 +49,8 @@ def test_a_legacy_district_is_seen_by_the_province_and_by_itself(db, clock):
         assert [u.code for u in units_repo.communes_of(s, h.id)] == ["x3", "x1"]
         assert [u.code for u in units_repo.ancestors(s, people.unit_by_code(s, "x1"))] == ["h", "t"]
         assert people.unit_by_code(s, "x1").population == 5200
+        assert "tong_hop" in units_repo.roles_for(s, h.id)  # invites offer the province role only above communes
+        assert "tong_hop" not in units_repo.roles_for(s, people.unit_by_code(s, "x1").id)
 
         # the province sums its communes under the district too; the district only its own
         spec = last_ended("tuan", t, clock.now().date())

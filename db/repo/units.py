@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from common.vntext import fold
 from db.models import Figure, Membership, Officer, Period, Report, Unit
+from db.repo.people import ROLES
 
 REPORTING_LEVEL = "xa"  # xã, phường, đặc khu: the units whose reports a province sums
 _LEVEL_WORD = re.compile(r"^(xa|phuong|thi tran|dac khu|huyen|quan|thi xa|thanh pho|tinh)\s+")
@@ -33,6 +34,11 @@ def communes_of(s: Session, unit_id: int) -> list[Unit]:
 
 def has_children(s: Session, unit_id: int) -> bool:
     return s.scalar(select(Unit.id).where(Unit.parent_id == unit_id).limit(1)) is not None
+
+
+def roles_for(s: Session, unit_id: int) -> tuple[str, ...]:
+    """The roles an officer can hold in the unit: tong_hop only where there are units below to read."""
+    return tuple(r for r in ROLES if r != "tong_hop" or has_children(s, unit_id))
 
 
 def ancestors(s: Session, unit: Unit) -> list[Unit]:
