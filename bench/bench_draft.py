@@ -36,7 +36,7 @@ def main() -> None:
         settings = Settings(_env_file=None, data_dir=Path(tmp))
         db, _ = build(settings)
         with db.session() as s:
-            seed_demo(s, TODAY)
+            seed_demo(s, TODAY, province=False)  # the demo commune alone: its latest month is drafted
         with db.session() as s:
             month = s.scalar(select(Report).join(Period).where(Period.kind == "thang").order_by(Period.end.desc()))
             times, figures = [], 0

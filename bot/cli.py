@@ -75,7 +75,7 @@ def chat(user: str = typer.Option("can_bo", "--user", help="Cán bộ giả lậ
 
 @app.command()
 def demo() -> None:
-    """Tạo đơn vị demo và lịch sử số liệu (chạy lại không trùng). / Seed the demo commune (idempotent)."""
+    """Tạo xã demo, tỉnh demo và lịch sử số liệu (chạy lại không trùng). / Seed the demo commune and province."""
     from bot.app import build
     from bot.demo import seed_demo
 
@@ -83,7 +83,7 @@ def demo() -> None:
     db, _ = build(settings)
     with db.session() as s:
         unit = seed_demo(s, clock.today(settings.timezone))
-        typer.echo(f"Đơn vị demo: {unit.name} (mã {unit.code}).")
+        typer.echo(f"Đơn vị demo: {unit.name} (mã {unit.code}), thuộc tỉnh demo (mã demo-tinh, 30 xã).")
 
 
 @db_app.command("upgrade")

@@ -115,7 +115,8 @@ def grant_console_officers(s: Session, unit: Unit, officers: list[tuple[str, str
         people.grant(s, officer, unit, role)
 
 
-def seed_demo(s: Session, today: date) -> Unit:
+def seed_demo(s: Session, today: date, province: bool = True) -> Unit:
+    """The demo commune and (with `province`) the demo province around it."""
     unit = people.unit_by_code(s, DEMO_UNIT)
     if unit is None:
         unit = Unit(code=DEMO_UNIT, name="xã Hòa An", level="xa", place_name="Hòa An",
@@ -137,9 +138,10 @@ def seed_demo(s: Session, today: date) -> Unit:
     for _ in range(MONTHS):
         month = previous_period(month, cal)
         _store(s, unit, month, {**_monthly_figures(month, cal), **_cumulative(month.end, anchor)})
-    from bot.demo_province import seed_province  # it builds on this module's generators
+    if province:
+        from bot.demo_province import seed_province  # it builds on this module's generators
 
-    seed_province(s, today, unit)
+        seed_province(s, today, unit)
     return unit
 
 

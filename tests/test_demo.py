@@ -49,7 +49,7 @@ def test_months_contain_their_weeks(demo_app):
             assert total <= m["cccd.cap_moi"]
 
 
-def test_demo_province_has_thirty_communes_with_varied_histories(demo_app):
+def test_demo_province_has_thirty_communes_with_varied_histories(province_app):
     from bot.demo import DEMO_UNIT
     from bot.demo_province import MISSING_COMMUNE, PROVINCE
     from common.clock import VIETNAM
@@ -57,7 +57,7 @@ def test_demo_province_has_thirty_communes_with_varied_histories(demo_app):
     from figures.periods import PeriodSpec
     from province.deadlines import DeadlineRule, deadline
 
-    db, _ = demo_app
+    db, _ = province_app
     with db.session() as s:
         province = people.unit_by_code(s, PROVINCE)
         communes = units.communes_of(s, province.id)

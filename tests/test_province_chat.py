@@ -57,12 +57,12 @@ def _cccd_line(db, spec) -> str:
     return f"Thu nhận hồ sơ cấp CCCD: {fmt_int(sum(v for v, _ in _approved(db, spec, 'cccd.thu_nhan')))} hồ sơ"
 
 
-def test_province_officer_sees_completeness_and_totals(demo_app, officer_chat):
-    db, _ = demo_app
+def test_province_officer_sees_completeness_and_totals(province_app, province_chat):
+    db, _ = province_app
     week = _week(db)
     with db.session() as s:
         before = previous_period(week, calendar_of(people.unit_by_code(s, PROVINCE)))
-    chat = officer_chat("tong_hop")
+    chat = province_chat("tong_hop")
     assert "tỉnh Minh Giang (cán bộ tổng hợp)" in chat.say("/start")
 
     reply = chat.say("/tonghop")
@@ -80,10 +80,10 @@ def test_province_officer_sees_completeness_and_totals(demo_app, officer_chat):
         assert people.unit_by_code(s, MISSING_COMMUNE).name == "xã Tân Lập"
 
 
-def test_a_commune_approval_changes_the_totals(demo_app, officer_chat):
-    db, _ = demo_app
+def test_a_commune_approval_changes_the_totals(province_app, province_chat):
+    db, _ = province_app
     week = _week(db)
-    tong_hop, can_bo, lanh_dao = officer_chat("tong_hop"), officer_chat("can_bo"), officer_chat("lanh_dao")
+    tong_hop, can_bo, lanh_dao = province_chat("tong_hop"), province_chat("can_bo"), province_chat("lanh_dao")
     n = _approved_count(db, week)
     full = _cccd_line(db, week)
     assert full in tong_hop.say("/tonghop")
@@ -105,21 +105,21 @@ def test_a_commune_approval_changes_the_totals(demo_app, officer_chat):
     assert f"Đã duyệt: {n}/30" in reply and full in reply
 
 
-def test_rates_shown_are_computed_from_the_summed_parts(demo_app, officer_chat):
-    db, _ = demo_app
+def test_rates_shown_are_computed_from_the_summed_parts(province_app, province_chat):
+    db, _ = province_app
     week = _week(db)
     online = [v for v, _ in _approved(db, week, "tthc.tiep_nhan_truc_tuyen")]
     received = [v for v, _ in _approved(db, week, "tthc.tiep_nhan")]
     pooled = 100 * sum(online) / sum(received)
     averaged = sum(100 * o / r for o, r in zip(online, received)) / len(received)
     assert fmt_pct(pooled) != fmt_pct(averaged)  # the demo's communes differ enough for the test to tell
-    reply = officer_chat("tong_hop").say("/tonghop")
+    reply = province_chat("tong_hop").say("/tonghop")
     assert f"Tỷ lệ hồ sơ TTHC trực tuyến: {fmt_pct(pooled)}" in reply
 
 
-def test_one_commune_is_shown_read_only(demo_app, officer_chat):
-    db, _ = demo_app
-    chat = officer_chat("tong_hop")
+def test_one_commune_is_shown_read_only(province_app, province_chat):
+    db, _ = province_app
+    chat = province_chat("tong_hop")
     reply = chat.say("/donvi Hòa An")
     assert reply.startswith(f"xã Hòa An — báo cáo {_week(db).label}: đã duyệt (trình ") and "đúng hạn" in reply
     assert "Thu nhận hồ sơ cấp CCCD" in reply
@@ -132,13 +132,13 @@ def test_one_commune_is_shown_read_only(demo_app, officer_chat):
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Figure)) == revisions_before
     # a commune officer cannot see the province view
-    assert "không có đơn vị cấp dưới" in officer_chat("can_bo").say("/tonghop")
+    assert "không có đơn vị cấp dưới" in province_chat("can_bo").say("/tonghop")
 
 
-def test_province_draft_with_the_communes_table_through_review(demo_app, officer_chat):
-    db, _ = demo_app
+def test_province_draft_with_the_communes_table_through_review(province_app, province_chat):
+    db, _ = province_app
     week = _week(db)
-    can_bo_tinh, lanh_dao_tinh = officer_chat("can_bo_tinh"), officer_chat("lanh_dao_tinh")
+    can_bo_tinh, lanh_dao_tinh = province_chat("can_bo_tinh"), province_chat("lanh_dao_tinh")
     assert "Báo cáo tuần" in can_bo_tinh.say("/baocao tuần trước")
     reply = can_bo_tinh.say("/duthao")
     for _ in range(4):  # the narrative parts: write the first, skip the rest

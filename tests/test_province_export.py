@@ -64,8 +64,8 @@ def _export(unit: str, period: str, fmt: str, out):
     return out
 
 
-def test_cli_xlsx_export_reads_back_and_matches_the_stored_figures(demo_app, tmp_path):
-    db, _ = demo_app
+def test_cli_xlsx_export_reads_back_and_matches_the_stored_figures(province_app, tmp_path):
+    db, _ = province_app
     week = _week(db)
     out = _export(PROVINCE, week.label, "xlsx", tmp_path / "tinh.xlsx")
     ws = load_workbook(out).active
@@ -81,8 +81,8 @@ def test_cli_xlsx_export_reads_back_and_matches_the_stored_figures(demo_app, tmp
     assert ws.cell(row=ws.max_row, column=1).font.b  # the "Tổng" row in bold
 
 
-def test_cli_csv_export_has_a_bom_and_the_same_table(demo_app, tmp_path):
-    db, _ = demo_app
+def test_cli_csv_export_has_a_bom_and_the_same_table(province_app, tmp_path):
+    db, _ = province_app
     week = _week(db)
     out = _export(PROVINCE, week.label, "csv", tmp_path / "tinh.csv")
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
@@ -92,7 +92,7 @@ def test_cli_csv_export_has_a_bom_and_the_same_table(demo_app, tmp_path):
     assert any(r[1] == "xã Hòa An" for r in rows)
 
 
-def test_a_commune_exports_its_own_row_and_bad_arguments_are_refused(demo_app, tmp_path):
+def test_a_commune_exports_its_own_row_and_bad_arguments_are_refused(province_app, tmp_path):
     out = _export("demo-hoa-an", "tháng 10/2026", "csv", tmp_path / "xa.csv")
     with out.open(encoding="utf-8-sig", newline="") as fh:
         ids, *rows = list(csv.reader(fh))
@@ -105,22 +105,22 @@ def test_a_commune_exports_its_own_row_and_bad_arguments_are_refused(demo_app, t
     assert unknown.exit_code == 2 and "Không có đơn vị" in unknown.output
 
 
-def test_export_in_chat_sends_the_file(demo_app, officer_chat):
-    db, _ = demo_app
-    [reply] = officer_chat("tong_hop").send("/xuat")
+def test_export_in_chat_sends_the_file(province_app, province_chat):
+    db, _ = province_app
+    [reply] = province_chat("tong_hop").send("/xuat")
     assert reply.files[0].suffix == ".xlsx" and "30 đơn vị và dòng Tổng" in reply.text
     ws = load_workbook(reply.files[0]).active
     assert ws.max_row == 2 + 31
-    [reply] = officer_chat("can_bo").send("/xuat csv tháng 10")
+    [reply] = province_chat("can_bo").send("/xuat csv tháng 10")
     assert reply.files[0].suffix == ".csv" and "một dòng" in reply.text
 
 
-def test_exports_can_be_downloaded_by_signed_link(demo_app, officer_chat, settings):
+def test_exports_can_be_downloaded_by_signed_link(province_app, province_chat, settings):
     from bot.channels import links
 
     settings = settings.model_copy(update={"public_base_url": "https://bot.example.vn"})
     for command in ("/xuat", "/xuat csv"):
-        [reply] = officer_chat("tong_hop").send(command)
+        [reply] = province_chat("tong_hop").send(command)
         url = links.make_link(settings, reply.files[0])
         expires, sig, rel = url.split("/dl/", 1)[1].split("/", 2)
         assert links.resolve_link(settings, expires, sig, rel) == reply.files[0].resolve()
