@@ -26,6 +26,7 @@ from knowledge.catalogue import load_catalogue
 from province.completeness import commune_status
 from province.deadlines import DeadlineRule, deadline, deadline_text, last_ended, period_from_text
 from province.export import file_name, table_for, write_csv, write_xlsx
+from province.overview import overview
 from province.status import STATUS_NAMES, is_submitted
 
 _OFF, _ON = {"tat", "tat nhac", "off", "khong"}, {"bat", "bat nhac", "on", "co"}
@@ -54,8 +55,6 @@ def _period(ctx: Ctx, unit: Unit, text: str) -> PeriodSpec:
 
 @router.command("tonghop")
 def overview_command(ctx: Ctx) -> None:
-    from province.overview import overview
-
     unit = _province(ctx)
     spec = _period(ctx, unit, _arg(ctx))
     ov = overview(ctx.s, unit, spec, clock.now(), ctx.settings.timezone)
