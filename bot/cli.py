@@ -337,7 +337,8 @@ def cite_check(target: str = typer.Argument(..., help="Tệp hoặc đoạn văn
 
 
 @app.command()
-def bench(name: str | None = typer.Argument(None, help="parse | checks | retrieval | draft; trống = tất cả")) -> None:
+def bench(name: str | None = typer.Argument(
+        None, help="parse | checks | retrieval | draft | province; trống = tất cả")) -> None:
     """Chạy các bài đo tốc độ trong bench/. / Run the benchmarks under bench/."""
     import subprocess
 
