@@ -70,7 +70,7 @@ def chat(user: str = typer.Option("can_bo", "--user", help="Cán bộ giả lậ
 
 @app.command()
 def demo() -> None:
-    """Tạo đơn vị demo và lịch sử số liệu (chạy lại không trùng). / Seed the demo commune (idempotent)."""
+    """Tạo xã demo, tỉnh demo và lịch sử số liệu (chạy lại không trùng). / Seed the demo commune and province."""
     from bot.app import build
     from bot.demo import seed_demo
 
@@ -78,7 +78,7 @@ def demo() -> None:
     db, _ = build(settings)
     with db.session() as s:
         unit = seed_demo(s, clock.today(settings.timezone))
-        typer.echo(f"Đơn vị demo: {unit.name} (mã {unit.code}).")
+        typer.echo(f"Đơn vị demo: {unit.name} (mã {unit.code}), thuộc tỉnh demo (mã demo-tinh, 30 xã).")
 
 
 @db_app.command("upgrade")
@@ -215,6 +215,33 @@ def draft(input_path: Path | None = typer.Option(None, "--input", help="REPORT.j
             typer.echo(f"! {w}", err=True)
 
 
+@app.command()
+def export(unit: str = typer.Option(..., "--unit", help="Mã đơn vị / unit code"),
+           period: str = typer.Option(..., "--period", help="Kỳ, ví dụ 'tháng 10/2026', 'tuần 16/11 - 22/11/2026'"),
+           fmt: str = typer.Option("xlsx", "--format", help="xlsx | csv"),
+           out: Path = typer.Option(..., "--out", help="Tệp kết quả / output file")) -> None:
+    """Xuất bảng số liệu một kỳ (tỉnh: từng xã và dòng Tổng). / Export a period's figures table."""
+    from bot.app import build
+    from db.repo import people
+    from province.deadlines import period_from_text
+    from province.export import table_for, write_csv, write_xlsx
+
+    if fmt not in ("xlsx", "csv"):
+        _fail("--format phải là xlsx hoặc csv. / --format must be xlsx or csv.")
+    settings = get_settings()
+    db, _ = build(settings)
+    with db.session() as s:
+        u = people.unit_by_code(s, unit)
+        if u is None:
+            _fail(f"Không có đơn vị mã {unit!r}. / Unknown unit.")
+        spec = period_from_text(period, u, clock.today(settings.timezone))
+        if spec is None:
+            _fail(f"Không hiểu kỳ {period!r}. / Unknown period.")
+        table = table_for(s, u, spec, clock.now(), settings.timezone)
+    (write_csv if fmt == "csv" else write_xlsx)(table, out)
+    typer.echo(f"{out} ({len(table.rows)} dòng, {spec.label})")
+
+
 index_app = typer.Typer(help="Lập chỉ mục thư viện văn bản. / Index the directive library.")
 app.add_typer(index_app, name="index")
 
@@ -324,7 +351,8 @@ def cite_check(target: str = typer.Argument(..., help="Tệp hoặc đoạn văn
 
 
 @app.command()
-def bench(name: str | None = typer.Argument(None, help="parse | checks | retrieval | draft; trống = tất cả")) -> None:
+def bench(name: str | None = typer.Argument(
+        None, help="parse | checks | retrieval | draft | province; trống = tất cả")) -> None:
     """Chạy các bài đo tốc độ trong bench/. / Run the benchmarks under bench/."""
     import subprocess
 
@@ -385,6 +413,47 @@ def admin_invite(unit_code: str = typer.Argument(..., help="Mã đơn vị"),
         typer.echo(inv.code)
         typer.echo(f"Cán bộ gõ cho bot: /start {inv.code}  (Telegram: https://t.me/<tên_bot>?start={inv.code})",
                    err=True)
+
+
+@admin_app.command("import-units")
+def admin_import_units(file: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                                    help="CSV: code,name,level,parent[,population,…]")) -> None:
+    """Tạo nhiều đơn vị từ tệp CSV (tất cả hoặc không). / Create units in bulk from a CSV (all or nothing)."""
+    from province.units_csv import create_units, read_units_csv
+
+    try:
+        with _admin_db().session() as s:
+            units = create_units(s, read_units_csv(file.read_text(encoding="utf-8")))
+    except OfficerError as e:
+        _fail(e.message_vi)
+    typer.echo(f"Đã tạo {len(units)} đơn vị.")
+
+
+@admin_app.command("invite-all")
+def admin_invite_all(parent: str = typer.Argument(..., help="Mã tỉnh (hoặc huyện) / province code"),
+                     role: str = typer.Option("reporter", help="reporter | approver | admin"),
+                     days: int = typer.Option(7, help="Số ngày hiệu lực"),
+                     out: Path | None = typer.Option(None, "--out", help="Ghi ra tệp CSV / write a CSV")) -> None:
+    """Mỗi xã một mã mời (CSV: mã đơn vị, tên, vai trò, mã mời). / One invite code per commune."""
+    import csv
+    import io
+
+    from db.repo import people
+    from province.units_csv import invites_for
+
+    if role not in people.ROLES:
+        _fail(f"Vai trò phải là một trong {', '.join(people.ROLES)}.")
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["ma_don_vi", "ten_don_vi", "vai_tro", "ma_moi"])
+    with _admin_db().session() as s:
+        for unit, inv in invites_for(s, _unit_or_fail(s, parent), role, None, days):
+            w.writerow([unit.code, unit.name, role, inv.code])
+    if out is None:
+        typer.echo(buf.getvalue().rstrip("\n"))
+    else:
+        out.write_text(buf.getvalue(), encoding="utf-8-sig")
+        typer.echo(f"Đã ghi {out}.")
 
 
 @admin_app.command("members")

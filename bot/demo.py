@@ -1,4 +1,5 @@
-"""`baocao demo`: an idempotent demo commune with officers and a history of prior periods.
+"""`baocao demo`: an idempotent demo commune with officers and a history of prior periods, inside a demo
+province of 30 communes (bot/demo_province.py).
 
 Figures are generated deterministically (seeded by the period's dates), so running it twice changes
 nothing, and they are internally consistent (parts sum to their parent, months contain their weeks).
@@ -41,9 +42,11 @@ _CUMULATIVE = {"lam_giau.hoi_nong_dan": (1389, 4), "lam_giau.nguoi_cao_tuoi": (2
                "lam_giau.cuu_chien_binh": (144, 1)}  # start value and weekly growth
 
 
-def _weekly_figures(week: PeriodSpec) -> dict[str, tuple[float, float | None]]:
-    rnd = random.Random(week.start.toordinal())
-    vals: dict[str, tuple[float, float | None]] = {k: (rnd.randint(lo, hi), None) for k, lo, hi in _WEEKLY}
+def _weekly_figures(week: PeriodSpec, salt: int = 0, scale: float = 1.0) -> dict[str, tuple[float, float | None]]:
+    """A week's flows; `salt` and `scale` make another commune's (bot/demo_province.py)."""
+    rnd = random.Random(week.start.toordinal() + salt)
+    vals: dict[str, tuple[float, float | None]] = {k: (rnd.randint(round(lo * scale), round(hi * scale)), None)
+                                                   for k, lo, hi in _WEEKLY}
     _derive(vals, rnd)
     return vals
 
@@ -65,18 +68,19 @@ def _derive(vals: dict, rnd: random.Random) -> None:
     vals["lam_sach.sai_lech_cccd"] = (todo - rnd.randint(0, 2), float(todo))
 
 
-def _cumulative(end: date, anchor: date) -> dict[str, tuple[float, None]]:
+def _cumulative(end: date, anchor: date, scale: float = 1.0) -> dict[str, tuple[float, None]]:
     weeks = max(0, (end - anchor).days // 7)
-    return {k: (float(start + growth * weeks), None) for k, (start, growth) in _CUMULATIVE.items()}
+    return {k: (float(round(start * scale) + growth * weeks), None) for k, (start, growth) in _CUMULATIVE.items()}
 
 
-def _monthly_figures(month: PeriodSpec, cal: Calendar) -> dict[str, tuple[float, float | None]]:
+def _monthly_figures(month: PeriodSpec, cal: Calendar, salt: int = 0,
+                     scale: float = 1.0) -> dict[str, tuple[float, float | None]]:
     """A month's flows = the days of each week that fall in it, prorated, so weeks never exceed it."""
     flows = {k: 0.0 for k, _, _ in _WEEKLY}
     d = month.start
     while d <= month.end:
         week = current_period("tuan", d, cal)
-        wv = _weekly_figures(week)
+        wv = _weekly_figures(week, salt, scale)
         for k in flows:
             flows[k] += wv[k][0] / 7
         d += timedelta(days=1)
@@ -86,11 +90,11 @@ def _monthly_figures(month: PeriodSpec, cal: Calendar) -> dict[str, tuple[float,
     contained = []
     while w.start <= month.end:
         if w.start >= month.start and w.end <= month.end:
-            contained.append(_weekly_figures(w))
+            contained.append(_weekly_figures(w, salt, scale))
         w = PeriodSpec("tuan", w.start + timedelta(days=7), w.end + timedelta(days=7))
     for k in flows:
         vals[k] = (max(vals[k][0], sum(c[k][0] for c in contained)), None)
-    _derive(vals, random.Random(month.start.toordinal()))
+    _derive(vals, random.Random(month.start.toordinal() + salt))
     if contained:  # the month's late files and online shares include those of its weeks
         late = sum(c["tthc.qua_han"][0] for c in contained)
         vals["tthc.qua_han"], vals["tthc.dung_han"] = (late, None), (vals["tthc.da_giai_quyet"][0] - late, None)
@@ -99,7 +103,20 @@ def _monthly_figures(month: PeriodSpec, cal: Calendar) -> dict[str, tuple[float,
     return vals
 
 
-def seed_demo(s: Session, today: date) -> Unit:
+def grant_console_officers(s: Session, unit: Unit, officers: list[tuple[str, str, str]]) -> None:
+    """Console users (login, display name, role) of a demo unit, created once."""
+    for login, name, role in officers:
+        officer = people.officer_by_identity(s, "console", login)
+        if officer is None:
+            officer = Officer(display_name=name)
+            s.add(officer)
+            s.flush()
+            people.link_identity(s, officer, "console", login)
+        people.grant(s, officer, unit, role)
+
+
+def seed_demo(s: Session, today: date, province: bool = True) -> Unit:
+    """The demo commune and (with `province`) the demo province around it."""
     unit = people.unit_by_code(s, DEMO_UNIT)
     if unit is None:
         unit = Unit(code=DEMO_UNIT, name="xã Hòa An", level="xa", place_name="Hòa An",
@@ -109,14 +126,7 @@ def seed_demo(s: Session, today: date) -> Unit:
                     recipients=["TCT Đề án 06 huyện (qua Đội QLHC)", "Lưu: VT, CAX"])
         s.add(unit)
         s.flush()
-    for login, name, role in DEMO_OFFICERS:
-        officer = people.officer_by_identity(s, "console", login)
-        if officer is None:
-            officer = Officer(display_name=name)
-            s.add(officer)
-            s.flush()
-            people.link_identity(s, officer, "console", login)
-        people.grant(s, officer, unit, role)
+    grant_console_officers(s, unit, DEMO_OFFICERS)
 
     cal = Calendar(unit.week_start_weekday, unit.month_start_day)
     anchor = current_period("tuan", today, cal).start - timedelta(days=7 * 60)
@@ -128,6 +138,10 @@ def seed_demo(s: Session, today: date) -> Unit:
     for _ in range(MONTHS):
         month = previous_period(month, cal)
         _store(s, unit, month, {**_monthly_figures(month, cal), **_cumulative(month.end, anchor)})
+    if province:
+        from bot.demo_province import seed_province  # it builds on this module's generators
+
+        seed_province(s, today, unit)
     return unit
 
 

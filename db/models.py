@@ -39,7 +39,7 @@ class Unit(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))  # "xã Hoằng Trung"
     level: Mapped[str] = mapped_column(String(16))  # tinh | huyen | xa | thon
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     place_name: Mapped[str] = mapped_column(String(100), default="")  # date line: "Hoằng Trung"
     agency_name: Mapped[str] = mapped_column(String(200), default="")  # "ỦY BAN NHÂN DÂN XÃ HOẰNG TRUNG"
     parent_agency: Mapped[str] = mapped_column(String(200), default="")  # "UBND HUYỆN HOẰNG HÓA"
@@ -51,6 +51,13 @@ class Unit(Base):
     # reporting calendar: weekday a week starts on (0 = Monday), day a month's data window starts on
     week_start_weekday: Mapped[int] = mapped_column(Integer, default=0)
     month_start_day: Mapped[int] = mapped_column(Integer, default=1)
+    # deadlines (province/deadlines.py): a week's report by the first `deadline_weekday` after the week, a
+    # month's by the first `deadline_month_day` on or after its last day, at `deadline_time` (local time)
+    report_kinds: Mapped[str] = mapped_column(String(40), default="tuan,thang", server_default="tuan,thang")
+    deadline_weekday: Mapped[int] = mapped_column(Integer, default=3, server_default="3")  # Thursday
+    deadline_month_day: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
+    deadline_time: Mapped[str] = mapped_column(String(5), default="15:00", server_default="15:00")
+    remind_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")  # reminder lead time
     recipients: Mapped[list] = mapped_column(JSON, default=list)  # "Nơi nhận" lines
     # may an officer who is both reporter and approver approve a report they submitted? (default: no)
     self_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -63,6 +70,7 @@ class Officer(Base):
     __tablename__ = "officers"
     id: Mapped[int] = mapped_column(primary_key=True)
     display_name: Mapped[str] = mapped_column(String(120))
+    reminders_muted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     identities: Mapped[list[Identity]] = relationship(back_populates="officer")
@@ -84,7 +92,8 @@ class Identity(Base):
 
 
 class Membership(Base):
-    """Role of an officer in a unit: reporter | approver | admin. Revoked rows are kept for audit."""
+    """Role of an officer in a unit: reporter | approver | admin | tong_hop (a province officer who reads
+    its communes' reports). Revoked rows are kept for audit."""
 
     __tablename__ = "memberships"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -157,7 +166,7 @@ class Report(Base):
     __table_args__ = (UniqueConstraint("unit_id", "period_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
-    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default=ReportStatus.DRAFT)
     # content revision: +1 on every change of figures, text or options; a draft records the one it shows,
     # so an approval can name exactly what the approver saw
@@ -369,3 +378,20 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReminderSent(Base):
+    """One reminder to one officer: before a unit's deadline ("before", unit = the commune) or the list of late
+    communes after it ("late", unit = the province). Written with its outbox rows, so none is sent twice."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (UniqueConstraint("kind", "unit_id", "officer_id", "period_kind", "period_start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # before | late
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
+    period_kind: Mapped[str] = mapped_column(String(16))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

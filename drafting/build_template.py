@@ -221,12 +221,17 @@ def _signature(doc) -> None:
     _p(right, "{{ signer_name }}", "BC Signer")
 
 
-def _appendix(doc) -> None:
+def appendix_head(doc) -> None:
+    """'PHỤ LỤC' on a new page and its caption, inside `{%p if appendix %}` (the caller closes it)."""
     _p(doc, "{%p if appendix %}", "BC Body")
     head = _p(doc, "PHỤ LỤC", "BC Title")
     head.paragraph_format.page_break_before = True
     _p(doc, "{{ appendix.caption }}", "BC Center", italic=True)
     _p(doc, "", "BC Center")
+
+
+def _appendix(doc) -> None:
+    appendix_head(doc)
     _p(doc, "{%p if appendix.services %}", "BC Body")
     _p(doc, "{{ appendix.services_title }}", "BC Title")
     cols = [("TT", 10), ("Dịch vụ công", 66), ("Cơ quan chủ trì", 34), ("Hồ sơ tiếp nhận", 18),
@@ -251,7 +256,8 @@ def _appendix(doc) -> None:
     _p(doc, "{%p endif %}", "BC Body")
 
 
-def build(path: Path = TEMPLATE_PATH) -> Path:
+def build(path: Path = TEMPLATE_PATH, appendix=None) -> Path:
+    """The template; `appendix` builds another appendix (the province's communes table)."""
     doc = Document()
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.PORTRAIT
@@ -267,7 +273,7 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
     _title(doc)
     _body(doc)
     _signature(doc)
-    _appendix(doc)
+    (appendix or _appendix)(doc)
     cp = doc.core_properties
     cp.author, cp.title, cp.comments, cp.last_modified_by = "", "Báo cáo", "", ""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -97,7 +97,14 @@ def render(inp: DraftInput, out: Path, *, with_chart: bool = True, cat: Catalogu
     chart = render_chart(inp.current, inp.history, out.with_suffix(".png")) if with_chart else None
     tpl = DocxTemplate(str(TEMPLATE_PATH))
     appendix = _appendix(tpl, inp, cat, chart)
-    context = {
+    tpl.render({**document_context(inp, body), "appendix": appendix}, autoescape=True)
+    tpl.save(str(out))
+    return RenderResult(out, chart, warnings, _summary(inp, body, appendix is not None), snapshot(inp, body))
+
+
+def document_context(inp: DraftInput, body: Body) -> dict:
+    """Template values of everything but the appendix: header, subject, opening, body, closing, signature."""
+    return {
         "parent_agency": governing_agency(inp.unit.level, inp.unit.parent_agency, inp.unit.parent_name,
                                           inp.unit.parent_level, inp.report_date),
         "agency_lines": agency_lines(inp.unit.agency),
@@ -110,8 +117,4 @@ def render(inp: DraftInput, out: Path, *, with_chart: bool = True, cat: Catalogu
         "recipients": recipient_lines(inp.recipients),
         "signer_lines": inp.signer.lines(),
         "signer_name": inp.signer.name,
-        "appendix": appendix,
     }
-    tpl.render(context, autoescape=True)
-    tpl.save(str(out))
-    return RenderResult(out, chart, warnings, _summary(inp, body, appendix is not None), snapshot(inp, body))

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from common.vntext import fold
 from db.models import Draft, Report
 from db.repo import reports
+from db.repo.units import has_children
 from drafting.changes import Snapshot, changes, summary_lines
 from drafting.from_db import draft_input
+from drafting.province_draft import province_input, render_province
 from drafting.render import RenderResult, render
 from knowledge.catalogue import load_catalogue
 
@@ -37,7 +39,10 @@ def new_version(s: Session, report: Report, drafts_dir: Path, report_date: date,
     reports.lock(s, report)
     number = (s.scalar(select(func.max(Draft.version)).where(Draft.report_id == report.id)) or 0) + 1
     out = Path(drafts_dir) / _slug(report.unit.code) / f"{_slug(report.period.label)}-v{number}.docx"
-    result = render(draft_input(s, report, report_date), out)
+    if has_children(s, report.unit_id):  # a province (or a legacy district): the consolidated draft
+        result = render_province(province_input(s, report, report_date), out)
+    else:
+        result = render(draft_input(s, report, report_date), out)
     draft = Draft(report_id=report.id, version=number, path=str(out), report_revision=report.revision,
                   sha256=hashlib.sha256(out.read_bytes()).hexdigest(), note=note, created_by=created_by,
                   content=result.snapshot.as_dict() if result.snapshot else {})

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from common import clock
 from common.errors import InvalidInput, NotAuthorized, TransitionRefused
 from db.models import AuditEvent, Draft, Officer, Report, ReportStatus
-from db.repo import access, people, reports
+from db.repo import access, people, reports, units
 from drafting.render import RenderResult
 from drafting.versions import latest, new_version
 from reporting.findings import open_errors
@@ -88,8 +88,9 @@ def submit(s: Session, report: Report, officer_id: int, drafts_dir: Path, today:
     reports.lock(s, report)
     if not allowed(Action.SUBMIT, report.status):
         raise TransitionRefused(_REFUSED.get((Action.SUBMIT, ReportStatus(report.status)), _NOT_WAITING))
-    if not reports.figures_of(s, report.id):
-        raise TransitionRefused("Báo cáo chưa có số liệu nào nên chưa trình được.")
+    if not reports.figures_of(s, report.id) and not units.has_children(s, report.unit_id):  # a province's
+        raise TransitionRefused("Báo cáo chưa có số liệu nào nên chưa trình được.")  # figures are its communes'
+
     errors = open_errors(s, report)
     if errors:
         listed = "\n".join(f"- {e.message}" for e in errors[:MAX_ERRORS_LISTED])

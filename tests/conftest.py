@@ -107,25 +107,26 @@ def app(settings):
 
 @pytest.fixture(scope="session")
 def _demo_db_files(tmp_path_factory):
-    """Migrated SQLite databases with the demo seeded, built once per date; tests get copies."""
+    """Migrated SQLite databases with the demo seeded, built once per date (and with or without the demo
+    province); tests get copies."""
     from bot.demo import seed_demo
     from db import migrate
     from db.session import Database
 
-    built: dict[date, Path] = {}
+    built: dict[tuple[date, bool], Path] = {}
 
-    def for_date(day: date) -> Path:
-        if day not in built:
+    def for_date(day: date, province: bool = False) -> Path:
+        if (day, province) not in built:
             path = tmp_path_factory.mktemp("demo") / "baocao.sqlite3"
             url = f"sqlite:///{path.as_posix()}"
             migrate.upgrade(url)
             db = Database(url)
             with use_clock(StartedClock(local_instant(day, 10))), db.session() as s:
-                seed_demo(s, day)
+                seed_demo(s, day, province=province)
             db.dispose()  # the last connection's close checkpoints the WAL into the main file
             assert not path.with_name(path.name + "-wal").exists()
-            built[day] = path
-        return built[day]
+            built[(day, province)] = path
+        return built[(day, province)]
 
     return for_date
 
@@ -135,16 +136,29 @@ def demo_db_file(_demo_db_files, today) -> Path:
     return _demo_db_files(today)
 
 
-@pytest.fixture
-def demo_app(settings, demo_db_file):
-    """(db, engine) on a fresh copy of the demo database."""
+def _app_on_copy(settings, db_file):
     import shutil
 
     from bot.app import build
 
     settings.ensure_dirs()
-    shutil.copyfile(demo_db_file, settings.data_dir / "baocao.sqlite3")
-    db, engine = build(settings)
+    shutil.copyfile(db_file, settings.data_dir / "baocao.sqlite3")
+    return build(settings)
+
+
+@pytest.fixture
+def demo_app(settings, demo_db_file):
+    """(db, engine) on a fresh copy of the demo database (the demo commune alone: its questions index only its
+    own approved reports)."""
+    db, engine = _app_on_copy(settings, demo_db_file)
+    yield db, engine
+    db.dispose()
+
+
+@pytest.fixture
+def province_app(settings, _demo_db_files, today):
+    """(db, engine) on a fresh copy of the full demo: the demo commune inside the demo province of 30 communes."""
+    db, engine = _app_on_copy(settings, _demo_db_files(today, province=True))
     yield db, engine
     db.dispose()
 
@@ -184,6 +198,11 @@ def _fake_embedder(request, monkeypatch):
     monkeypatch.setattr(embeddings.E5Embedder, "model", property(no_real_model))
 
 
+@pytest.fixture
+def province_chat(province_app):
+    return lambda user="tong_hop": ChatDriver(province_app[1], user)
+
+
 @pytest.fixture(scope="session")
 def library_vectors(tmp_path_factory) -> Path:
     """A vector cache holding the bundled library's and the demo reports' passages, embedded once per session
@@ -201,7 +220,7 @@ def library_vectors(tmp_path_factory) -> Path:
     migrate.upgrade(s.db_url)
     db = Database(s.db_url)
     with use_clock(StartedClock(local_instant(DEMO_TODAY, 10))), db.session() as ss:
-        seed_demo(ss, DEMO_TODAY)
+        seed_demo(ss, DEMO_TODAY, province=False)
     db.dispose()
     lib = Librarian(s, E5Embedder())
     lib.sync()

@@ -1,19 +1,20 @@
-"""Imports go one way: bot → domain (reporting → figures, knowledge, retrieval, drafting) → db; common is below
-all."""
+"""Imports go one way: bot → domain (reporting → province, drafting → figures, knowledge, retrieval) → db; common is
+below all. The province draft (drafting) reads the roll-up (province); province never imports drafting."""
 import ast
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-OURS = {"common", "db", "figures", "knowledge", "retrieval", "drafting", "reporting", "bot"}
+OURS = {"common", "db", "figures", "knowledge", "retrieval", "drafting", "reporting", "province", "bot"}
 FORBIDDEN = {
     "common": OURS - {"common"},
-    "db": {"figures", "knowledge", "retrieval", "drafting", "reporting", "bot"},
-    "figures": {"bot", "retrieval", "drafting", "reporting"},
-    "knowledge": {"bot", "figures", "retrieval", "drafting", "reporting", "db"},
-    "retrieval": {"bot", "drafting", "reporting"},
+    "db": {"figures", "knowledge", "retrieval", "drafting", "reporting", "province", "bot"},
+    "figures": {"bot", "retrieval", "drafting", "reporting", "province"},
+    "knowledge": {"bot", "figures", "retrieval", "drafting", "reporting", "province", "db"},
+    "retrieval": {"bot", "drafting", "reporting", "province"},
     "drafting": {"bot", "retrieval", "reporting"},
+    "province": {"bot", "retrieval", "drafting", "reporting"},
     "reporting": {"bot"},
 }
 

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from common import clock
 from common.settings import Settings
 
-SERVED_SUFFIXES = {".docx", ".pdf", ".png", ".jpg", ".jpeg", ".xlsx"}
+SERVED_SUFFIXES = {".docx", ".pdf", ".png", ".jpg", ".jpeg", ".xlsx", ".csv"}
 _SECRET_FILE = ".download-link-secret"
 
 

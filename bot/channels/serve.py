@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot import reminders
 from bot.channels import links, telegram, zalo
 from bot.channels.gateway import BadUpdate, Gateway
 from bot.channels.outbox import Outbox
@@ -129,11 +130,12 @@ def serve_channels(settings: Settings, db: Database, engine: Engine) -> None:
 
 async def run_channels(settings: Settings, db: Database, engine: Engine) -> None:
     tasks: list[asyncio.Task] = []
+    outboxes: dict[str, Outbox] = {}  # channel -> its outbox, for the reminder loop
     async with AsyncExitStack() as stack:
         tg = zl = None
         if settings.telegram_bot_token:
             app = telegram.build_application(settings)
-            outbox = Outbox(db, telegram.TelegramSender(app))
+            outbox = outboxes["telegram"] = Outbox(db, telegram.TelegramSender(app))
             tg = telegram.TelegramChannel(settings, app, Gateway(engine, outbox))
             await tg.start()
             stack.push_async_callback(tg.stop)
@@ -144,13 +146,15 @@ async def run_channels(settings: Settings, db: Database, engine: Engine) -> None
         if settings.zalo_bot_token:
             client = await stack.enter_async_context(httpx.AsyncClient())
             api = zalo.ZaloApi(client, settings.zalo_base_url, settings.zalo_bot_token.get_secret_value())
-            outbox = Outbox(db, zalo.ZaloSender(api, settings))
+            outbox = outboxes["zalo"] = Outbox(db, zalo.ZaloSender(api, settings))
             zl = zalo.ZaloChannel(settings, api, Gateway(engine, outbox))
             await zl.start()
             tasks.append(asyncio.create_task(outbox.run(), name="zalo-outbox"))
             tasks.append(asyncio.create_task(zl.gateway.run(), name="zalo-held"))
             if not settings.zalo_webhook_url:
                 tasks.append(asyncio.create_task(zl.poll(), name="zalo-polling"))
+        if outboxes:
+            tasks.append(asyncio.create_task(reminders.run(db, outboxes, settings.timezone), name="reminders"))
         if settings.telegram_webhook_url or settings.zalo_webhook_url or settings.public_base_url:
             config = uvicorn.Config(make_asgi_app(settings, tg if settings.telegram_webhook_url else None,
                                                   zl if settings.zalo_webhook_url else None),

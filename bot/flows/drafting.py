@@ -23,7 +23,7 @@ from bot.messages import Button
 from common.errors import InvalidInput, OfficerError, TransitionRefused
 from common.vntext import fold
 from db.models import Identity, Officer, Report, ReportStatus
-from db.repo import reports
+from db.repo import reports, units
 from drafting.from_db import draft_input
 from drafting.sections import build_body, find_slot
 from drafting.structure import Part
@@ -130,7 +130,7 @@ def draft_phrases(ctx: Ctx) -> bool:
 
 def start_draft(ctx: Ctx) -> None:
     report = active_report(ctx, *WRITERS, "approver")
-    if not report.figures:
+    if not report.figures and not units.has_children(ctx.s, report.unit_id):  # a province drafts its communes' totals
         raise OfficerError("Báo cáo kỳ này chưa có số liệu nào. Anh/chị gửi số liệu trước (ví dụ: "
                            "\"cấp CCCD 60, mới 33, đổi 11, lại 16\") rồi gõ /duthao.")
     if report.status in ("draft", "returned") and ctx.roles() & set(WRITERS):

@@ -13,13 +13,14 @@ from bot.messages import Button
 from common.errors import InvalidInput
 from common.vntext import fold
 from db.models import Officer
-from db.repo import access, people
+from db.repo import access, people, units
 from knowledge.vocabulary import role_name
 
 _ROLE_WORDS = {
     "reporter": ("bao cao", "baocao", "can bo", "canbo", "reporter"),
     "approver": ("duyet", "lanh dao", "lanhdao", "approver"),
     "admin": ("quan tri", "quantri", "admin"),
+    "tong_hop": ("tong hop", "tonghop", "tong_hop"),
 }
 _CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "console"}
 
@@ -38,7 +39,7 @@ def invite(ctx: Ctx) -> None:
     arg = ctx.text.strip().partition(" ")[2]
     if not arg:
         ctx.say("Tạo mã mời cho vai trò nào?",
-                buttons=[Button(role_name(r).capitalize(), f"onb:inv:{r}") for r in people.ROLES])
+                buttons=[Button(role_name(r).capitalize(), f"onb:inv:{r}") for r in units.roles_for(ctx.s, unit.id)])
         return
     role = parse_role(arg)
     if role is None:

@@ -11,7 +11,7 @@ from common import clock
 from common.errors import InvalidInput
 from db.models import Identity, Invite, Membership, Officer, Unit, utcnow
 
-ROLES = ("reporter", "approver", "admin")
+ROLES = ("reporter", "approver", "admin", "tong_hop")  # tong_hop: a province reads its communes
 
 
 def _known(role: str) -> None:
