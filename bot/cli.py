@@ -123,7 +123,7 @@ def parse(text: str | None = typer.Argument(None, help="Tin nhắn / message"),
 
 
 def _parse_report(path: Path, json_out: bool) -> None:
-    from figures.report_file import docx_text
+    from common.docx_text import docx_text
     from figures.report_reader import read_report, summary_text
 
     try:

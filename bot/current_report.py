@@ -12,7 +12,7 @@ from reporting import periods
 def open_report(ctx: Ctx, unit: Unit, spec: PeriodSpec) -> Report:
     """The unit's report for `spec` (created if new), remembered as this chat's open report."""
     report = periods.open_report(ctx.s, unit, spec, ctx.officer.id if ctx.officer else None)
-    ctx.update_data(unit_id=unit.id, report_id=report.id)
+    ctx.remember(unit_id=unit.id, report_id=report.id)
     return report
 
 
@@ -27,9 +27,8 @@ def active_report(ctx: Ctx, *roles: str, create: bool = True) -> Report:
     `create` is False.
     """
     unit = ctx.require_role(*(roles or ("reporter", "approver", "admin")))
-    rid = (ctx.state.data or {}).get("report_id")
-    if rid is not None:
-        r = reports.report_for_unit(ctx.s, int(rid), unit.id)
+    if ctx.report_id is not None:
+        r = reports.report_for_unit(ctx.s, ctx.report_id, unit.id)
         if r is not None:
             return r
     if not create:

@@ -11,11 +11,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from bot.messages import BUTTON, FILE, IMAGE, STICKER, TEXT, VOICE, Button, Incoming, Reply
+from bot.messages import BUTTON, FILE, IMAGE, STICKER, TEXT, VOICE, Button, Incoming, Reply, match_button
+from bot.state import FlowState
 from common import clock
 from common.errors import NotAuthorized, OfficerError
 from common.settings import Settings
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 MAX_TEXT = 4000  # longer messages are refused politely: nobody types a report that long on a phone
 
 Handler = Callable[["Ctx"], "bool | None"]
+S = TypeVar("S", bound=FlowState)
 
 
 @dataclass
@@ -98,21 +101,65 @@ class Ctx:
             raise OfficerError("Anh/chị không có quyền thực hiện thao tác này trong đơn vị.")
         return u
 
-    # --- conversation state ----------------------------------------------------------------------
-    def set_flow(self, flow: str, step: str = "", **data) -> None:
-        self.state.flow, self.state.step = flow, step
-        merged = dict(self.state.data or {})
-        merged.update(data)
-        self.state.data = merged  # reassign so the JSON column is marked dirty
+    # --- conversation state (bot/state.py) ------------------------------------------------------
+    def _data(self) -> dict:
+        return dict(self.state.data or {})
 
-    def update_data(self, **data) -> None:
-        merged = dict(self.state.data or {})
-        merged.update(data)
-        self.state.data = merged
+    def _write(self, data: dict) -> None:
+        if data != (self.state.data or {}):  # reassign (the JSON column is then dirty) only on a real change
+            self.state.data = data
+
+    def flow_state(self, kind: type[S]) -> S | None:
+        """The chat's state for flow `kind`, or None when the chat is in another flow (or none)."""
+        if self.state.flow != kind.FLOW:
+            return None
+        return kind.load(self._data().get("flow"))
+
+    def enter(self, st: FlowState, step: str) -> None:
+        """Put the chat in `st`'s flow at `step` with `st`'s data (also to save changes to the current one)."""
+        if step not in st.STEPS:
+            raise ValueError(f"{st.FLOW} has no step {step!r}")
+        self.state.flow, self.state.step = st.FLOW, step
+        self._write({**self._data(), "flow": st.model_dump(mode="json")})
 
     def clear_flow(self) -> None:
-        keep = {k: v for k, v in (self.state.data or {}).items() if k in ("unit_id", "report_id")}
-        self.state.flow, self.state.step, self.state.data = "", "", keep
+        """Leave the current flow; the unit and report the chat works on are kept."""
+        data = {k: v for k, v in self._data().items() if k not in ("flow", "resume")}
+        self.state.flow, self.state.step = "", ""
+        self._write(data)
+
+    def interrupt(self, st: FlowState, step: str) -> None:
+        """Enter `st` for a short detour (a correction, a reason) and keep the flow it interrupts to `resume`."""
+        data = self._data()
+        if self.state.flow != st.FLOW:
+            self._write({**data, "resume": [self.state.flow, self.state.step, data.get("flow")]})
+        self.enter(st, step)
+
+    def resume(self) -> None:
+        """Back to the flow `interrupt` kept (with its data), or to no flow."""
+        data = self._data()
+        flow, step, flow_data = data.pop("resume", None) or ["", "", None]
+        data.pop("flow", None)
+        if flow_data is not None:
+            data["flow"] = flow_data
+        self.state.flow, self.state.step = flow, step
+        self._write(data)
+
+    def remember(self, *, unit_id: int | None, report_id: int | None = None) -> None:
+        """The unit (and report) this chat works on from now on."""
+        self._write({**self._data(), "unit_id": unit_id, "report_id": report_id})
+
+    @property
+    def report_id(self) -> int | None:
+        rid = self._data().get("report_id")
+        return int(rid) if rid is not None else None
+
+    def buttons_shown(self) -> list[Button]:
+        return [Button(label, payload, tuple(words)) for label, payload, words in self._data().get("buttons", [])]
+
+    def show_buttons(self, buttons: list[Button]) -> None:
+        """Remember the buttons the chat now shows, so their words typed press them (any channel)."""
+        self._write({**self._data(), "buttons": [[b.label, b.payload, list(b.words)] for b in buttons]})
 
 
 @dataclass
@@ -121,6 +168,7 @@ class Router:
     buttons: dict[str, Handler] = field(default_factory=dict)  # payload prefix -> handler
     states: dict[str, Handler] = field(default_factory=dict)  # flow name -> text handler
     intents: list[tuple[int, Handler]] = field(default_factory=list)  # (priority, handler), low first
+    labelled: list[Handler] = field(default_factory=list)  # "văn bản yêu cầu: …": before the current flow
     files: list[Handler] = field(default_factory=list)
     public_commands: set[str] = field(default_factory=set)  # allowed before joining a unit
     about: dict[str, str] = field(default_factory=dict)  # command -> one line of Vietnamese help, in menu order
@@ -155,6 +203,13 @@ class Router:
             self.intents.sort(key=lambda t: t[0])
             return fn
         return deco
+
+    def label(self, fn: Handler) -> Handler:
+        """A handler of text that says what it is ("văn bản yêu cầu: …", "sửa mục 3: …", a filled quick form, a
+        pasted report): tried before the chat's current flow reads it as figures (except in a step where the
+        officer types prose). Returns True when it handled the text."""
+        self.labelled.append(fn)
+        return fn
 
     def file(self, fn: Handler) -> Handler:
         self.files.append(fn)
@@ -224,6 +279,7 @@ class Engine:
                     self._dispatch(ctx)
             except OfficerError as e:
                 ctx.replies.append(Reply(e.message_vi))
+            _remember_buttons(ctx)
             if self.persist_replies is not None:
                 self.persist_replies(s, incoming, ctx.replies)
             return ctx.replies
@@ -252,6 +308,10 @@ class Engine:
             ctx.say(f"Tin nhắn quá dài (hơn {fmt_int(MAX_TEXT)} ký tự). "
                     "Anh/chị vui lòng chia thành nhiều tin ngắn hơn; chưa có số liệu nào được ghi.")
             return
+        if inc.kind == TEXT and not inc.text.startswith("/"):
+            pressed = match_button(inc.text, ctx.buttons_shown())  # typed words of a button shown: a press
+            if pressed is not None:
+                inc.kind, inc.payload, inc.text = BUTTON, pressed.payload, pressed.label
         cmd = parse_command(inc.text) if inc.kind == TEXT else None
         if cmd is not None:
             name, _ = cmd
@@ -280,6 +340,9 @@ class Engine:
             return
         if not inc.text.strip():
             return
+        if (not FlowState.takes_text(ctx.state.flow, ctx.state.step) and (":" in inc.text or "\n" in inc.text)
+                and any(handler(ctx) for handler in router.labelled)):
+            return
         flow_handler = router.states.get(ctx.state.flow)
         if flow_handler is not None and flow_handler(ctx):
             return
@@ -288,6 +351,14 @@ class Engine:
                 return
         ctx.say("Tôi chưa hiểu ý anh/chị. Anh/chị có thể gửi số liệu (ví dụ: \"cấp CCCD 60, mới 33, đổi 11, "
                 "lại 16\"), đặt câu hỏi về văn bản, hoặc gõ /help để xem hướng dẫn.")
+
+
+def _remember_buttons(ctx: Ctx) -> None:
+    """The chat now shows the last buttons sent to it (or none, after replies without any)."""
+    own = [r for r in ctx.replies if r.to_chat is None]
+    shown = next((r.buttons for r in reversed(own) if r.buttons), None)
+    if shown is not None or own:
+        ctx.show_buttons(shown or [])
 
 
 def _refuse_stranger(ctx: Ctx) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common.errors import InvalidInput
 from common.vntext import fold
 
 # kinds of incoming message
@@ -19,15 +20,16 @@ UNSUPPORTED = "unsupported"
 class Button:
     label: str
     payload: str  # "flow:action[:arg]"; pressing it sends an Incoming of kind BUTTON with this payload
+    words: tuple[str, ...] = ()  # other words that, typed, press it ("không", "như kỳ trước")
 
 
 def match_button(text: str, buttons: list[Button]) -> Button | None:
-    """The button a typed text names (channels or consoles without tappable buttons): its label, or the start
-    of exactly one label, so "Cấp lại CCCD" picks "Cấp lại CCCD (15)"."""
-    t = fold(text).strip().rstrip(".")
+    """The button a typed text names (channels or consoles without tappable buttons): its label or one of its
+    words, or the start of exactly one label, so "Cấp lại CCCD" picks "Cấp lại CCCD (15)"."""
+    t = fold(text).strip().rstrip(".!")
     if not t:
         return None
-    exact = [b for b in buttons if fold(b.label) == t]
+    exact = [b for b in buttons if fold(b.label) == t or t in (fold(w) for w in b.words)]
     if exact:
         return exact[0]
     starts = [b for b in buttons if fold(b.label).startswith(t + " ")]
@@ -42,6 +44,14 @@ class IncomingFile:
     mime: str = ""
     text_path: Path | None = None  # its text, read by the channel in a sandboxed worker (UTF-8 .txt)
     unreadable: str = ""  # why its text could not be read (Vietnamese, for the officer)
+
+    def text(self) -> str:
+        """The document's text as the channel read it; InvalidInput saying why when it could not be read."""
+        if self.unreadable:
+            raise InvalidInput(self.unreadable)
+        if self.text_path is None:  # channels read files before the engine's transaction; this one was not
+            raise InvalidInput("Chưa đọc được tệp này. Anh/chị vui lòng gửi lại.")
+        return Path(self.text_path).read_text(encoding="utf-8")
 
 
 @dataclass
@@ -68,6 +78,7 @@ class Reply:
     files: list[Path] = field(default_factory=list)  # documents (DOCX)
     photos: list[Path] = field(default_factory=list)  # charts (PNG)
     to_chat: str | None = None  # another chat of the same channel (e.g. notify the approver); None = this chat
+    monospace: bool = False  # a text to copy whole (the quick form): a code block where the channel has one
 
     def as_json(self) -> dict:
         return {"text": self.text, "files": [str(p) for p in self.files + self.photos],

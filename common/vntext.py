@@ -46,3 +46,13 @@ def lower_first(s: str) -> str:
     if any(ch.isupper() for ch in head[1:]):
         return s
     return s[:1].lower() + s[1:]
+
+
+def typed_without_diacritics(text: str, min_words: int = 6) -> bool:
+    """Vietnamese prose typed without accents ("to chuc hop dan tuyen truyen…"). About two Vietnamese words in
+    three carry a mark, so a text of several words with almost none is unaccented; abbreviations (CCCD, VNeID)
+    and numbers do not count."""
+    words = [w for w in _WORD.findall(text) if w.isalpha() and not any(ch.isupper() for ch in w[1:])]
+    if len(words) < min_words:
+        return False
+    return sum(has_diacritics(w) for w in words) < 0.15 * len(words)

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from common import llm
 from common.settings import Settings
 from common.vntext import fold
 from knowledge.directives import DOC_TYPE_NAMES, Directive, citation_label, is_local_section, load_library
@@ -247,7 +248,7 @@ def llm_answer(settings: Settings, question: str, cites: list[Citation], chat_mo
     passages = "\n\n".join(f"[{c.so_hieu or c.title}] {c.label} — {c.section}" + _llm_tag(c) + f"\n{c.excerpt}"
                              for c in cites)
     try:
-        model = chat_model or _chat_model(settings)
+        model = chat_model or llm.chat_model(settings)
         reply = model.invoke([("system", _SYSTEM), ("human", f"Đoạn trích:\n{passages}\n\nCâu hỏi: {question}")])
         text = str(reply.content).strip()
     except Exception:
@@ -268,14 +269,6 @@ def _llm_tag(c: Citation) -> str:
     return f" ({'; '.join(tags)})" if tags else ""
 
 
-def _chat_model(settings: Settings):
-    from langchain_openai import ChatOpenAI
-
-    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "none"
-    return ChatOpenAI(base_url=settings.llm_base_url, api_key=key, model=settings.llm_model or "default",
-                      timeout=settings.llm_timeout_seconds, max_retries=0, temperature=0)
-
-
 def compose(settings: Settings, question: str, hits: list[Hit], refs: list[str], library_titles: list[str],
             chat_model=None) -> Answer:
     missing = missing_documents(question, refs, hits)
@@ -285,7 +278,7 @@ def compose(settings: Settings, question: str, hits: list[Hit], refs: list[str],
         return not_found(question, library_titles)
     cites = citations_for(question, order(hits, question, refs))
     extra = f"\n\nThư viện chưa có văn bản: {', '.join(missing)}." if missing else ""
-    if settings.llm_base_url or chat_model is not None:
+    if llm.configured(settings) or chat_model is not None:
         text = llm_answer(settings, question, cites, chat_model)
         if text:
             sources = "Nguồn: " + "; ".join(c.label for c in cites if c.label)

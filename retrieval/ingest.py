@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
+from common.docx_text import docx_text
 from common.errors import InvalidInput
 from common.vntext import fold
 
@@ -50,7 +51,7 @@ def read_text(path: Path) -> str:
         raise InvalidInput(f"Chỉ nhận tệp DOCX, PDF hoặc TXT (tệp {path.name} không được hỗ trợ).")
     try:
         if suffix == ".docx":
-            return _docx_text(path)
+            return docx_text(path)
         if suffix == ".pdf":
             from pypdf import PdfReader
 
@@ -64,20 +65,6 @@ def read_text(path: Path) -> str:
         raise
     except Exception as e:
         raise InvalidInput(f"Không đọc được tệp {path.name}: tệp bị hỏng hoặc không đúng định dạng.") from e
-
-
-def _docx_text(path: Path) -> str:
-    """Paragraphs in order, then tables as 'cell | cell' rows under a Phụ lục heading (appendix tables)."""
-    import docx
-
-    d = docx.Document(str(path))
-    lines = [p.text for p in d.paragraphs]
-    for t in d.tables:
-        lines.append("PHỤ LỤC (bảng)")
-        for row in t.rows:
-            cells = [c.text.strip() for c in row.cells]
-            lines.append(" | ".join(dict.fromkeys(c for c in cells if c)))
-    return "\n".join(lines)
 
 
 def read_metadata(text: str) -> DocMeta:

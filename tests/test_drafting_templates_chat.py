@@ -100,6 +100,7 @@ def test_presets_reset_and_kind_in_chat(demo_app, officer_chat):
 def test_structure_learned_from_a_past_report_sent_as_a_file(demo_app, officer_chat, tmp_path):
     from docx import Document as NewDocument
 
+    from bot.channels import reading
     from bot.messages import FILE, Incoming, IncomingFile
 
     db, engine = demo_app
@@ -113,8 +114,10 @@ def test_structure_learned_from_a_past_report_sent_as_a_file(demo_app, officer_c
     past.save(str(path))
     admin = officer_chat("quan_tri")
     assert "gửi tệp DOCX/PDF" in admin.say("/maubaocao học")
+    f = IncomingFile(name="bao-cao-cu.docx", size=path.stat().st_size, path=path)
+    reading.read_document(f)  # as the channels do, before the engine's transaction
     [proposal] = engine.handle(Incoming(channel="console", chat_id="quan_tri", user_id="quan_tri", kind=FILE,
-                                        file=IncomingFile(name="bao-cao-cu.docx", size=path.stat().st_size, path=path)))
+                                        file=f))
     assert "1. Công tác tham mưu, chỉ đạo | hỏi | số liệu: Công tác chỉ đạo, triển khai" in proposal.text
     assert "2. Kết quả thực hiện nhiệm vụ {trong kỳ} | số liệu còn lại" in proposal.text
     assert "4. Phương hướng, nhiệm vụ trọng tâm {kỳ tới} | hỏi" in proposal.text

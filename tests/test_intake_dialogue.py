@@ -56,11 +56,10 @@ def test_open_send_figures_answer_correct_and_see_progress(demo_app, officer_cha
     for line in ["Thu nhận hồ sơ cấp CCCD: 60 hồ sơ", "Cấp mới CCCD: 33 hồ sơ", "Cấp đổi CCCD: 11 hồ sơ",
                  "Cấp lại CCCD: 16 hồ sơ"]:
         assert line in reply
-    assert "đúng chưa" in reply
-    assert "Thu nhận hồ sơ định danh điện tử: 54 hồ sơ" in chat.say("định danh 54")
-
-    # Đúng: the next group of the same section is asked; a bare number answers the single one left
-    reply = press(chat, "intake:ok")
+    assert "đúng chưa" not in reply  # a reading is stated, not asked: no confirmation to spend a message on
+    reply = chat.say("định danh 54")
+    assert "Thu nhận hồ sơ định danh điện tử: 54 hồ sơ" in reply
+    # the bot moves on by itself; a bare number answers the single indicator asked
     assert "Kích hoạt tài khoản định danh điện tử (tài khoản)" in reply
     assert "Kích hoạt tài khoản định danh điện tử: 45 tài khoản" in chat.say("45")
 
@@ -87,7 +86,7 @@ def test_figures_without_baocao_go_to_this_weeks_report(demo_app, officer_chat):
     reply = officer_chat().say("tuyên truyền 514 lượt, định danh 54")
     assert "Đã ghi vào báo cáo tuần" in reply
     assert open_figures(db) == {"tuyen_truyen.luot_nguoi": (514, None), "dinh_danh.ho_so": (54, None)}
-    assert state(db)[:2] == ("intake", "confirm")
+    assert state(db)[:2] == ("intake", "ask")  # stored, and the next missing group asked
 
 
 def test_nothing_happened_stores_zero_and_skip_leaves_missing(demo_app, officer_chat):
@@ -137,19 +136,76 @@ def test_restart_resumes_where_the_officer_was(demo_app, officer_chat):
     db, engine = demo_app
     officer_chat().say("/baocao")  # asks for tuyên truyền
     fresh = ChatDriver(Engine(db, engine.settings), "can_bo")  # a new process, the next day
-    assert "Tuyên truyền cho người dân: 530 lượt" in fresh.say("530")
+    reply = fresh.say("530")
+    assert "Tuyên truyền cho người dân: 530 lượt" in reply
     assert open_figures(db)["tuyen_truyen.luot_nguoi"] == (530, None)
-    assert "Cấp CCCD và định danh điện tử" in press(fresh, "intake:ok")
+    assert "Cấp CCCD và định danh điện tử" in reply
     assert "tiếp tục: đã có 1/20" in fresh.say("/baocao")
 
 
-def test_sua_button_then_bare_number_corrects_the_last_figure(demo_app, officer_chat):
+def test_a_different_value_is_never_stored_over_a_figure_without_asking(demo_app, officer_chat):
     db, _ = demo_app
     chat = officer_chat()
     chat.say("định danh 54")
-    assert "gõ số mới cho «Thu nhận hồ sơ định danh điện tử»" in press(chat, "intake:fix")
-    assert "(trước: 54 hồ sơ)" in chat.say("56")
+    revs = revision_count(db)
+    reply = chat.say("định danh 56")
+    assert "54 hồ sơ → 56 hồ sơ?" in reply and state(db)[1] == "pending"
+    assert open_figures(db)["dinh_danh.ho_so"] == (54, None) and revision_count(db) == revs
+    assert "(trước: 54 hồ sơ)" in chat.say("Thay")  # typed button words press the button
     assert open_figures(db)["dinh_danh.ho_so"] == (56, None)
+    chat.say("định danh 58")
+    assert "Đã giữ nguyên" in press(chat, "intake:keep")
+    assert open_figures(db)["dinh_danh.ho_so"] == (56, None)
+    # an explicit correction is the officer's word already
+    assert "(trước: 56 hồ sơ)" in chat.say("sửa định danh thành 60")
+    assert open_figures(db)["dinh_danh.ho_so"] == (60, None)
+
+
+def test_a_guessed_name_waits_for_a_yes(demo_app, officer_chat):
+    db, _ = demo_app
+    chat = officer_chat()
+    reply = chat.say("dinh danhh 54")  # a typo: the indicator is a guess
+    assert "Thu nhận hồ sơ định danh điện tử (tôi đoán" in reply and "dinh_danh.ho_so" not in open_figures(db)
+    chat.say("Ghi")
+    assert open_figures(db)["dinh_danh.ho_so"] == (54, None)
+
+
+def test_a_figure_is_deleted_by_name_as_a_revision(demo_app, officer_chat):
+    db, _ = demo_app
+    chat = officer_chat()
+    chat.say(CCCD)
+    assert "Đã xóa «Cấp mới CCCD»" in chat.say("xóa cấp mới")
+    assert "cccd.cap_moi" not in open_figures(db)
+    with db.session() as s:
+        [rev] = [r for r in reports.revisions_of(s, state(db)[2]["report_id"])
+                 if r.indicator == "cccd.cap_moi" and r.action == "delete"]
+        assert rev.old_value == 33
+    assert "chưa có số liệu «Cấp mới CCCD»" in chat.say("bỏ cấp mới")
+
+
+def test_a_request_after_opening_a_period_never_changes_the_period(demo_app, officer_chat):
+    db, _ = demo_app
+    chat = officer_chat()
+    chat.say("/baocao tháng 02/2024")
+    rid = state(db)[2]["report_id"]
+    reply = chat.say("văn bản yêu cầu: Quyết định số 06/QĐ-TTg ngày 06/01/2022 của Thủ tướng Chính phủ phê duyệt "
+                     "Đề án, tầm nhìn đến năm 2030")
+    assert "Đã ghi văn bản yêu cầu" in reply and state(db)[2]["report_id"] == rid
+    with db.session() as s:
+        assert s.get(Report, rid).request.startswith("Quyết định số 06/QĐ-TTg")
+
+
+def test_a_year_mentioned_in_passing_is_asked_about_not_filed(demo_app, officer_chat):
+    db, _ = demo_app
+    chat = officer_chat()
+    chat.say("/baocao")
+    rid = state(db)[2]["report_id"]
+    reply = chat.say("Trong năm 2024 xã đã tổ chức nhiều hội nghị tuyên truyền, cấp 1.200 CCCD")
+    assert "nhắc năm 2024" in reply and state(db)[2]["report_id"] == rid
+    chat.say("Không ghi")
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Report).join(Report.period)
+                        .where(Report.period.has(kind="nam"))) == 0
 
 
 def test_malformed_number_is_explained_and_loses_nothing(demo_app, officer_chat):
@@ -245,8 +301,8 @@ def test_checks_speak_at_once_and_typed_labels_still_drive_the_dialogue(demo_app
     reply = chat.say("cấp CCCD 60, mới 33, đổi 11, lại 15")
     assert "Cấp lại CCCD: 15 hồ sơ" in reply
     assert "59" in reply  # the checks hook: 33 + 11 + 15 is not 60
-    # the finding's buttons came last; typing our label still confirms and the dialogue goes on
-    assert "Mục «Công tác tuyên truyền» còn thiếu" in chat.say("Đúng")
+    # the finding is answered first; /baocao goes on, and typed button words drive the dialogue
+    assert "Mục «Công tác tuyên truyền» còn thiếu" in chat.say("/baocao")
     assert "Tuyên truyền cho người dân: 0 lượt" in chat.say("không phát sinh")
 
 

@@ -7,8 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from common.docx_text import docx_text
 from figures.periods import PeriodSpec
-from figures.report_file import docx_text
 from figures.report_reader import looks_like_report, read_report, summary_text
 from figures.report_text import pieces
 from tests.seed_lines import load_lines

@@ -1,7 +1,8 @@
 """The console channel: an interactive chat on a TTY, or one message per input line for scripts.
 
 With `json_mode`, each reply is printed as one JSON object per line:
-{"text": "...", "files": [...], "buttons": [...]}. Typing a button's label presses it.
+{"text": "...", "files": [...], "buttons": [...]}. Typing a button's label presses it. Without a TTY, an input
+line that is a JSON string (starts with `"`) is decoded and sent as one (multi-line) message.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 from typing import TextIO
 
 from bot.engine import Engine
-from bot.messages import BUTTON, Button, Incoming, Reply, match_button
+from bot.messages import Incoming, Reply
 
 CHANNEL = "console"
 
@@ -19,21 +20,11 @@ class ConsoleChat:
     def __init__(self, engine: Engine, user: str, out: TextIO | None = None, json_mode: bool = False):
         # sys.stdout is looked up now, not at import: a caller may have redirected it (tests, CliRunner)
         self.engine, self.user, self.out, self.json_mode = engine, user, out or sys.stdout, json_mode
-        self._buttons: list[Button] = []
 
     def send(self, text: str) -> list[Reply]:
+        """One message (typed button labels are read by the engine, as on every channel)."""
         inc = Incoming(channel=CHANNEL, chat_id=self.user, user_id=self.user, text=text, display_name=self.user)
-        pressed = match_button(text, self._buttons)
-        if pressed is not None:
-            inc.kind, inc.payload, inc.text = BUTTON, pressed.payload, pressed.label
-        replies = self.engine.handle(inc)
-        for r in replies:
-            if r.buttons:
-                self._buttons = r.buttons
-        if replies and not any(r.buttons for r in replies):
-            self._buttons = []
-        return replies
-
+        return self.engine.handle(inc)
 
     def render(self, replies: list[Reply]) -> None:
         for r in replies:
@@ -49,8 +40,15 @@ class ConsoleChat:
         self.out.flush()
 
     def run_lines(self, lines: TextIO) -> None:
+        """One message per line; a line that is a JSON string ("…\\n…") is decoded and sent as one message, so a
+        script can send a multi-line message such as a filled quick form."""
         for line in lines:
             line = line.rstrip("\n")
+            if line.startswith('"'):
+                try:
+                    line = json.loads(line)
+                except json.JSONDecodeError:
+                    pass  # not JSON after all: sent as typed
             if line.strip():
                 self.render(self.send(line))
 

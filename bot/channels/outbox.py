@@ -32,9 +32,10 @@ log = logging.getLogger(__name__)
 class Style:
     text_limit: int  # characters per message the channel accepts
     inline_buttons: bool  # False: buttons are listed in the text and answered by letter or label
+    code_blocks: bool = False  # True: a monospace text is sent as a code block (one tap copies it)
 
 
-STYLES = {"telegram": Style(4096, True), "zalo": Style(2000, False)}
+STYLES = {"telegram": Style(4096, True, code_blocks=True), "zalo": Style(2000, False)}
 
 
 class SendError(Exception):
@@ -83,6 +84,9 @@ def parts_of(reply: Reply, style: Style) -> list[dict]:
     if reply.buttons and not style.inline_buttons:
         text = f"{text}\n\n{buttons_as_text(reply.buttons)}"
     parts: list[dict] = [{"kind": "text", "text": c} for c in split_text(text, style.text_limit)]
+    if reply.monospace and style.code_blocks:
+        for p in parts:
+            p["monospace"] = True
     parts += [{"kind": "document", "path": str(p)} for p in reply.files]
     parts += [{"kind": "photo", "path": str(p)} for p in reply.photos]
     if reply.buttons:

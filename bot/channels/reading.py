@@ -4,8 +4,9 @@ A small PDF can take minutes and much memory to read (pages of heavy drawings); 
 inside the update's database transaction, it blocked every officer. The channel reads the file before the
 engine's transaction, in a child process (`python -m bot.channels.reading`) that limits itself with
 resource.setrlimit (address space, CPU, output size) and is killed at the wall-clock limit. The child uses the
-library's own reader (`retrieval.ingest.read_text`) and writes the text next to the file; PDFs carrying
-JavaScript are refused. `IncomingFile.text_path` or `.unreadable` tells the flow the outcome.
+library's own reader (`retrieval.ingest.read_text`: DOCX in reading order, table cells kept, PDF, TXT) and
+writes the text next to the file; PDFs carrying JavaScript are refused. `IncomingFile.text_path` or `.unreadable`
+tells the flow the outcome.
 """
 from __future__ import annotations
 

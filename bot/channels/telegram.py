@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import html
 import logging
 import secrets
 from datetime import timedelta
@@ -76,7 +77,10 @@ class TelegramSender:
     async def send(self, chat_id: str, part: dict) -> None:
         markup = keyboard(part["buttons"]) if part.get("buttons") else None
         try:
-            if part["kind"] == "text":
+            if part["kind"] == "text" and part.get("monospace"):  # the quick form: one tap copies it
+                await self.bot.send_message(chat_id, f"<pre>{html.escape(part['text'])}</pre>", parse_mode="HTML",
+                                            reply_markup=markup)
+            elif part["kind"] == "text":
                 await self.bot.send_message(chat_id, part["text"], reply_markup=markup)
             elif part["kind"] == "document":
                 path = Path(part["path"])

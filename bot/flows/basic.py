@@ -46,7 +46,7 @@ def _join(ctx: Ctx, code: str) -> None:
     people.grant(ctx.s, officer, unit, inv.role)
     ctx.forget_access()
     inv.used_by, inv.used_at = officer.id, now
-    ctx.update_data(unit_id=unit.id)
+    ctx.remember(unit_id=unit.id)
     ctx.say(f"Chào mừng {officer.display_name}! Anh/chị đã tham gia {unit.name} với vai trò "
             f"{role_name(inv.role)}. Gõ /help để xem hướng dẫn.")
 

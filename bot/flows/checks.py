@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.current_report import active_report
 from bot.engine import Ctx, router
 from bot.messages import Button
+from bot.state import FlowState
 from common.errors import InvalidInput
 from common.vnnum import fmt_num, fmt_pct
 from db.models import Finding as FindingRow
@@ -33,8 +34,20 @@ from reporting.findings import (
 )
 
 FLOW = "check"
-RESUME = "check_resume"  # [flow, step] interrupted by a fix or a reason
-FLOW_KEYS = ("finding_id", "indicator", "field")
+
+
+class CheckState(FlowState):
+    """A finding being resolved: its corrected number (step value) or the reason it is kept (step reason). It
+    interrupts the flow the officer was in (intake, usually), which resumes afterwards."""
+
+    FLOW = FLOW
+    STEPS = ("value", "reason")
+    FREE_TEXT = ("reason",)
+    finding_id: int = 0
+    indicator: str = ""
+    field: str = "value"  # value | denominator | rate
+
+
 RESOLVERS = ("reporter", "admin")
 MAX_LISTED = 12  # absent indicators named in one message (a phone screen)
 FIELD_NAMES = {"rate": "Tỷ lệ", "value": "Số đã thực hiện", "denominator": "Tổng số cần thực hiện"}
@@ -48,11 +61,12 @@ def _points(rows: list[FindingRow]) -> int:
 
 # --- in the conversation -------------------------------------------------------------------------
 
-def after_figures_changed(ctx: Ctx, report: Report, current: list[FigureInput] | None = None) -> None:
-    """Called right after figures are stored: re-check and show the first newly raised finding, if any."""
+def after_figures_changed(ctx: Ctx, report: Report, current: list[FigureInput] | None = None) -> bool:
+    """Called right after figures are stored: re-check and show the first newly raised finding, if any (True)."""
     new = run_checks(ctx.s, report, complete=False, current=current)
     if new:
         _show(ctx, sorted(new, key=display_order)[0], open_findings(ctx.s, report))
+    return bool(new)
 
 
 @router.command("kiemtra", about="Xem các điểm cần kiểm tra lại")
@@ -202,7 +216,7 @@ def pick_button(ctx: Ctx) -> None:
 
 def _ask_value(ctx: Ctx, row: FindingRow, report: Report, k: int) -> None:
     indicator, field = _targets(row)[k]
-    _enter(ctx, "value", finding_id=row.id, indicator=indicator, field=field)
+    ctx.interrupt(CheckState(finding_id=row.id, indicator=indicator, field=field), "value")
     ind = load_catalogue().get(indicator)
     what = FIELD_NAMES[field].lower() if field != "value" or row.rule.startswith("rate.") else "số đúng"
     ctx.say(f"Vui lòng nhập {what} cho {ind.name if ind else indicator}"
@@ -214,7 +228,7 @@ def keep_button(ctx: Ctx) -> None:
     row, report = _finding(ctx, int(_button_args(ctx)[0]))
     if not _still_open(ctx, row, report):
         return
-    _enter(ctx, "reason", finding_id=row.id)
+    ctx.interrupt(CheckState(finding_id=row.id), "reason")
     ctx.say("Vui lòng ghi ngắn gọn lý do giữ nguyên số liệu (ví dụ: tăng do tổ chức cấp CCCD lưu động). "
             "Lý do này sẽ được dùng khi soạn báo cáo.")
 
@@ -236,31 +250,31 @@ def confirm_button(ctx: Ctx) -> None:
 
 @router.state(FLOW)
 def on_text(ctx: Ctx) -> bool:
-    data = ctx.state.data or {}
+    st = ctx.flow_state(CheckState) or CheckState()
     try:
-        row, report = _finding(ctx, int(data.get("finding_id") or 0))
+        row, report = _finding(ctx, st.finding_id)
     except InvalidInput:  # the finding is gone (report reopened, unit left): let the text be read normally
-        _leave(ctx)
+        ctx.resume()
         return False
     if ctx.state.step == "reason":
         reason = ctx.text.strip()
         if len(reason) < 3:
             ctx.say("Lý do hơi ngắn; vui lòng ghi rõ hơn một chút, hoặc gõ /huy để thôi.")
             return True
-        _leave(ctx)
+        ctx.resume()
         if row.status == "open":
             resolve(row, KEPT, reason, ctx.me.id)
             ctx.say("Đã ghi lý do và giữ nguyên số liệu.")
         _show_next(ctx, report)
         return True
-    indicator, field = data["indicator"], data["field"]
+    indicator, field = st.indicator, st.field
     number = parse_number(ctx.text, percent=field == "rate")
     if number is None:
         ctx.say("Vui lòng nhập một số (ví dụ: 59 hoặc 68,6), hoặc gõ /huy để thôi.")
         return True
     correct_field(ctx.s, report, indicator, field, number, officer_id=ctx.me.id, source=ctx.incoming.source,
                   source_text=ctx.text)
-    _leave(ctx)
+    ctx.resume()
     ind = load_catalogue().get(indicator)
     shown = fmt_pct(number, 2) if field == "rate" else fmt_num(number, 2)
     ctx.say(f"Đã sửa {ind.name if ind else indicator}: {shown}.")
@@ -270,22 +284,6 @@ def on_text(ctx: Ctx) -> bool:
     else:
         _show_next(ctx, report)
     return True
-
-
-def _enter(ctx: Ctx, step: str, **data) -> None:
-    """Start asking for a number or a reason, remembering the flow it interrupts (e.g. the intake dialogue)."""
-    resume = (ctx.state.data or {}).get(RESUME) if ctx.state.flow == FLOW else [ctx.state.flow, ctx.state.step]
-    ctx.set_flow(FLOW, step, **{RESUME: resume}, **data)
-
-
-def _leave(ctx: Ctx) -> None:
-    """Back to the interrupted flow with its data, or to no flow."""
-    data = {k: v for k, v in (ctx.state.data or {}).items() if k not in (RESUME, *FLOW_KEYS)}
-    flow, step = (ctx.state.data or {}).get(RESUME) or ["", ""]
-    if not flow:
-        ctx.clear_flow()
-        return
-    ctx.state.flow, ctx.state.step, ctx.state.data = flow, step, data
 
 
 def parse_number(text: str, *, percent: bool = False) -> float | None:

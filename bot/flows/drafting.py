@@ -20,8 +20,10 @@ from sqlalchemy import select
 from bot.current_report import active_report
 from bot.engine import Ctx, parse_command, router
 from bot.messages import Button
+from bot.state import FlowState
+from common import llm
 from common.errors import InvalidInput, OfficerError, TransitionRefused
-from common.vntext import fold
+from common.vntext import fold, typed_without_diacritics
 from db.models import Identity, Officer, Report, ReportStatus
 from db.repo import reports, units
 from drafting.from_db import draft_input
@@ -35,6 +37,30 @@ from reporting import content, lifecycle
 from reporting.findings import is_absence, open_findings, run_checks
 
 FLOW, RETURN_FLOW = "duthao", "tralai"
+
+
+class NarrativeState(FlowState):
+    """The narrative parts being asked before a draft: one part at a time (step part); a part typed without
+    accents waits for the officer's choice (step unaccented) with the text and, when an LLM is configured, a
+    version with accents restored."""
+
+    FLOW = FLOW
+    STEPS = ("part", "unaccented")
+    FREE_TEXT = ("part", "unaccented")
+    key: str = ""
+    typed: str = ""
+    restored: str = ""
+
+
+class ReturnState(FlowState):
+    """An approver asked for the reason a report is returned."""
+
+    FLOW = RETURN_FLOW
+    STEPS = ("reason",)
+    FREE_TEXT = ("reason",)
+    report_id: int = 0
+
+
 WRITERS = ("reporter", "admin")
 MAX_FINDINGS_SHOWN = 5
 _MAKE_DRAFT = re.compile(r"^(lam|tao|xuat|gui)( ban| cho toi| giup toi)? du thao( bao cao)?$")
@@ -103,16 +129,23 @@ def draft_command(ctx: Ctx) -> None:
 
 @router.intent(5)
 def draft_phrases(ctx: Ctx) -> bool:
-    """'làm dự thảo', 'sửa mục 3: …', 'thêm vào kiến nghị: …', 'bỏ phụ lục'."""
+    """'làm dự thảo', 'bỏ phụ lục', 'thêm phụ lục'."""
+    t = fold(ctx.text).strip(" .!?")
+    if _MAKE_DRAFT.match(t):
+        start_draft(ctx)
+        return True
+    if t in _APPENDIX_OFF | _APPENDIX_ON:
+        _toggle_appendix(ctx, t in _APPENDIX_ON)
+        return True
+    return False
+
+
+@router.label
+def labelled_text(ctx: Ctx) -> bool:
+    """'văn bản yêu cầu: …', 'sửa mục 3: …', 'thêm vào kiến nghị: …' — never read as figures or a period."""
     head, colon, content = ctx.text.partition(":")
     t = fold(head).strip(" .!?")
-    if not colon:
-        if _MAKE_DRAFT.match(t):
-            start_draft(ctx)
-            return True
-        if t in _APPENDIX_OFF | _APPENDIX_ON:
-            _toggle_appendix(ctx, t in _APPENDIX_ON)
-            return True
+    if not colon or "\n" in head:
         return False
     if t in _REQUEST_HEADS and content.strip():
         _set_request(ctx, content.strip())
@@ -147,7 +180,7 @@ def _asked(ctx: Ctx, report: Report) -> list[Part]:
 
 def _ask(ctx: Ctx, report: Report, part: Part) -> None:
     key = part.key
-    ctx.set_flow(FLOW, key, report_id=report.id)
+    ctx.enter(NarrativeState(key=key), "part")
     asked = _asked(ctx, report)
     n = [p.key for p in asked].index(key) + 1
     text = f"Phần «{part.ask}» ({n}/{len(asked)}): anh/chị gõ nội dung kỳ này"
@@ -155,10 +188,11 @@ def _ask(ctx: Ctx, report: Report, part: Part) -> None:
     prev = _previous_text(ctx, report, key)
     if prev:
         text += f", hoặc dùng lại nội dung kỳ trước (có thể sao chép để sửa):\n«{prev}»"
-        buttons.append(Button("Dùng lại nội dung kỳ trước", f"duthao:reuse:{key}"))
+        buttons.append(Button("Dùng lại nội dung kỳ trước", f"duthao:reuse:{key}",
+                              ("dùng lại", "như kỳ trước", "giống kỳ trước")))
     else:
         text += "."
-    buttons.append(Button("Bỏ qua phần này", f"duthao:skip:{key}"))
+    buttons.append(Button("Bỏ qua phần này", f"duthao:skip:{key}", ("bỏ qua", "không có", "không")))
     ctx.say(text, buttons=buttons)
 
 
@@ -172,37 +206,38 @@ def _after_answer(ctx: Ctx, report: Report) -> None:
 
 @router.state(FLOW)
 def narrative_answer(ctx: Ctx) -> bool:
-    key = ctx.state.step
+    st = ctx.flow_state(NarrativeState) or NarrativeState()
     report = active_report(ctx, *WRITERS, create=False)
-    if key not in {p.key for p in _asked(ctx, report)}:
+    if st.key not in {p.key for p in _asked(ctx, report)}:
         ctx.clear_flow()
         return False
     reports.ensure_editable(report)
-    typed = fold(ctx.text).strip(" .!")
-    if typed in _TYPED_SKIP:  # the button's words typed, e.g. on a chat without buttons: never stored as text
-        text = ""
-    elif typed in _TYPED_REUSE:
-        text = _previous_text(ctx, report, key)
-    else:
-        text = ctx.text
-    _set_narrative(ctx, report, key, text)
+    if typed_without_diacritics(ctx.text):  # a draft goes to a leader: ask before storing text without accents
+        restored = llm.restore_diacritics(ctx.settings, ctx.text) or ""
+        ctx.enter(NarrativeState(key=st.key, typed=ctx.text, restored=restored), "unaccented")
+        buttons = [Button("Dùng bản có dấu", f"duthao:restored:{st.key}")] if restored else []
+        buttons.append(Button("Giữ nguyên", f"duthao:keep:{st.key}", ("giữ", "giữ nguyên")))
+        ctx.say("Đoạn này chưa có dấu tiếng Việt. Anh/chị gõ lại có dấu, hoặc giữ nguyên như đã gõ?"
+                + (f"\nBản đã thêm dấu (chỉ thêm dấu, không đổi chữ và số):\n«{restored}»" if restored else ""),
+                buttons=buttons)
+        return True
+    _set_narrative(ctx, report, st.key, ctx.text)
     _after_answer(ctx, report)
     return True
-
-
-_TYPED_SKIP = {"bo qua", "bo qua phan nay", "khong co", "khong"}
-_TYPED_REUSE = {"dung lai", "dung lai noi dung ky truoc", "nhu ky truoc"}
 
 
 @router.button("duthao:")
 def narrative_button(ctx: Ctx) -> None:
     _, action, key = (ctx.incoming.payload.split(":") + ["", ""])[:3]
     report = active_report(ctx, *WRITERS, create=False)
-    if key not in {p.key for p in _asked(ctx, report)} or action not in ("reuse", "skip"):
+    st = ctx.flow_state(NarrativeState) or NarrativeState()
+    typed = {"keep": st.typed, "restored": st.restored} if st.key == key else {}
+    if key not in {p.key for p in _asked(ctx, report)} or action not in ("reuse", "skip", *typed):
         ctx.say("Nút này đã hết hiệu lực. Gõ /duthao để làm dự thảo.")
         return
     reports.ensure_editable(report)
-    _set_narrative(ctx, report, key, _previous_text(ctx, report, key) if action == "reuse" else "")
+    text = _previous_text(ctx, report, key) if action == "reuse" else typed.get(action, "")
+    _set_narrative(ctx, report, key, text)
     _after_answer(ctx, report)
 
 
@@ -366,7 +401,7 @@ def return_command(ctx: Ctx) -> None:
         return
     reason = _arg(ctx)
     if not reason:
-        ctx.set_flow(RETURN_FLOW, str(report.id))
+        ctx.enter(ReturnState(report_id=report.id), "reason")
         ctx.say(f"Anh/chị cho biết lý do trả lại báo cáo {_label(report)}:")
         return
     _return(ctx, report, reason)
@@ -380,13 +415,14 @@ def review_button(ctx: Ctx) -> None:
     if action == "ok":
         _approve(ctx, report, int(version) if version.isdigit() else None)
     else:
-        ctx.set_flow(RETURN_FLOW, rid)
+        ctx.enter(ReturnState(report_id=report.id), "reason")
         ctx.say(f"Anh/chị cho biết lý do trả lại báo cáo {_label(report)}:")
 
 
 @router.state(RETURN_FLOW)
 def return_reason(ctx: Ctx) -> bool:
-    report = _pending_by_id(ctx, ctx.state.step)
+    st = ctx.flow_state(ReturnState) or ReturnState()
+    report = _pending_by_id(ctx, str(st.report_id))
     ctx.clear_flow()
     _return(ctx, report, ctx.text.strip())
     return True
@@ -394,7 +430,7 @@ def return_reason(ctx: Ctx) -> bool:
 
 def _approve(ctx: Ctx, report: Report, version: int | None = None) -> None:
     lifecycle.approve(ctx.s, report, ctx.me.id, version)
-    ctx.update_data(unit_id=report.unit_id, report_id=report.id)
+    ctx.remember(unit_id=report.unit_id, report_id=report.id)
     ctx.say(f"Đã duyệt báo cáo {_label(report)}. Số liệu của báo cáo đã được khóa; "
             "nếu cần sửa, gõ /molai <lý do>.")
     _notify_submitter(ctx, report, f"Lãnh đạo {ctx.me.display_name} đã duyệt báo cáo {_label(report)}.")

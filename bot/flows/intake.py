@@ -1,33 +1,32 @@
-"""The collection dialogue: open or resume a unit's report, take figures as the officer types them,
-confirm what was understood, and ask for what the report template still misses, one section at a time.
+"""The collection dialogue: open or resume a unit's report, take figures as the officer types them, and ask for what
+the report still misses, one section at a time.
 
 /baocao [kỳ]    open or resume a report ("tuần trước", "tháng 10", "tháng 02/2024"; default: this week)
 /tiendo [kỳ]    what is filled and what is missing (reporters, approvers, admins of the unit)
-Plain words ("làm báo cáo tuần này") open a report too; free text with figures is stored in the open
-report from any state, so /baocao is never a prerequisite.
 
-All state is in ctx.state (the database), so a restart or a day away loses nothing:
-  flow "intake", step "ask"      a group of missing indicators was asked (data["asked"]);
-                                 buttons Bỏ qua / Không phát sinh
-                 step "confirm"  figures were stored and shown; buttons Đúng / Sửa
-                 step "fix"      the officer pressed Sửa: the next figures (or a bare number) correct them
-  data["skipped"]  indicators skipped this time; data["last"] the last stored batch
-Typed button labels ("đúng", "bỏ qua") work like the buttons, for channels without them. Figures are
-stored at once (each a revision), then the checks flow re-checks the report.
+A reading is stated, not asked: figures read with certainty are stored at once (each a revision) and the reply
+says what was stored, then asks the next missing group. Only two things wait for the officer's answer (step
+"pending", buttons Thay / Giữ số cũ or Ghi / Không ghi): a figure that would replace a different value already in
+the report, and a figure whose indicator was only guessed (a typo-corrected name). "sửa X thành Y" corrects
+explicitly, "xóa X" / "bỏ X" deletes (both revisions). A period named as a label ("tháng 10: cấp CCCD 60") selects
+that report; a period only mentioned in passing is asked about first.
 """
 from __future__ import annotations
 
 import re
 from datetime import date
 
+from pydantic import BaseModel
+
 from bot.current_report import active_report, open_report, this_week
 from bot.engine import Ctx, parse_command, router
 from bot.figure_view import figure_line, indicator_label, progress_text
 from bot.flows.checks import after_figures_changed
 from bot.messages import Button
+from bot.state import FlowState
 from common.errors import InvalidInput
 from common.vntext import fold
-from db.models import Report, Unit
+from db.models import Report, ReportStatus, Unit
 from db.repo import reports
 from figures.parse import ParseContext, ParsedFigure, ParseResult, parse_correction, parse_message
 from figures.periods import KIND_NAMES, Calendar, PeriodSpec, current_period
@@ -35,19 +34,42 @@ from figures.types import FigureInput
 from knowledge.catalogue import Catalogue, Indicator, Section, load_catalogue
 from knowledge.vocabulary import status_name
 from reporting import periods
-from reporting.figures import Recorded, previous_level, record_figures, value_text, values_of
+from reporting.figures import previous_level, record_figures, value_problem, value_text, values_of
 
 FLOW = "intake"
 WRITERS = ("reporter",)
 VIEWERS = ("reporter", "approver", "admin")
 
-OK, FIX = Button("Đúng", "intake:ok"), Button("Sửa", "intake:fix")
-SKIP, NONE = Button("Bỏ qua", "intake:skip"), Button("Không phát sinh", "intake:none")
+
+class Pending(BaseModel):
+    """A figure waiting for the officer's word before it is stored."""
+
+    indicator: str
+    value: float
+    denominator: float | None = None
+    rate: float | None = None
+    why: str  # "overwrite" | "guess" | "period"
+    period: dict | None = None  # for "period": the report the message seems to be about
+
+
+class IntakeState(FlowState):
+    FLOW = FLOW
+    STEPS = ("ask", "pending")
+    asked: list[str] = []  # the indicators of the last question (a bare number answers the single one)
+    skipped: list[str] = []  # skipped this time: not asked again
+    pending: list[Pending] = []
+
+
+SKIP = Button("Bỏ qua", "intake:skip", ("bỏ qua", "bo qua"))
+NONE = Button("Không phát sinh", "intake:none", ("không phát sinh", "không có", "kps"))
 NEXT = Button("Nhập tiếp", "intake:next")
-# typed labels work like the buttons: for channels without buttons, and after another flow's buttons
-_TYPED = {fold(b.label): b.payload.split(":")[1] for b in (OK, FIX, SKIP, NONE)}
+REPLACE = Button("Thay", "intake:replace", ("thay", "đồng ý", "đúng", "có"))
+KEEP = Button("Giữ số cũ", "intake:keep", ("giữ", "giữ nguyên", "không thay"))
+WRITE = Button("Ghi", "intake:replace", ("ghi", "đồng ý", "đúng", "có"))
+DONT = Button("Không ghi", "intake:keep", ("không", "bỏ"))
 
 OTHER_PERIODS_HINT = "Làm kỳ khác: /baocao tuần trước, /baocao tháng này, /baocao tháng 10."
+FIX_HINT = "Số nào chưa đúng, anh/chị gõ «sửa … thành …» hoặc «xóa …»."
 
 
 # --- periods ----------------------------------------------------------------------------------------
@@ -56,14 +78,14 @@ OTHER_PERIODS_HINT = "Làm kỳ khác: /baocao tuần trước, /baocao tháng n
 _BARE_KINDS = {fold(name): kind for kind, name in KIND_NAMES.items() if kind != "dot_xuat"}
 
 
-def _on_calendar(spec: PeriodSpec, cal: Calendar) -> PeriodSpec:
+def on_calendar(spec: PeriodSpec, cal: Calendar) -> PeriodSpec:
     """A named calendar month ('tháng 10') means the unit's month window that ends in it."""
     if spec.kind == "thang" and cal.month_start_day > 1 and spec.start.day == 1:
         return current_period("thang", date(spec.end.year, spec.end.month, cal.month_start_day - 1), cal)
     return spec
 
 
-def _context(ctx: Ctx, target: str | None = None) -> ParseContext:
+def parse_context(ctx: Ctx, target: str | None = None) -> ParseContext:
     """Relative periods ('tuần trước') follow the unit's calendar: a week may start on Thursday."""
     unit = ctx.unit
     return ParseContext(last_indicator=target, today=ctx.today(),
@@ -78,15 +100,28 @@ def resolve_period(ctx: Ctx, unit: Unit, text: str) -> PeriodSpec | None:
         return None
     if key in _BARE_KINDS:
         return current_period(_BARE_KINDS[key], ctx.today(), cal)
-    res = parse_message(text, load_catalogue(), context=_context(ctx))
+    res = parse_message(text, load_catalogue(), context=parse_context(ctx))
     if res.period is None or res.figures:
         return None
-    return _on_calendar(res.period, cal)
+    return on_calendar(res.period, cal)
+
+
+def named_period(ctx: Ctx, unit: Unit, text: str, command: str) -> PeriodSpec:
+    spec = resolve_period(ctx, unit, text)
+    if spec is None:
+        raise InvalidInput(f"Tôi chưa hiểu kỳ báo cáo «{text.strip()}». Anh/chị gõ ví dụ: /{command} tuần này, "
+                           f"/{command} tuần trước, /{command} tháng 10, /{command} tháng 02/2024.")
+    return spec
 
 
 def _state_report(ctx: Ctx, unit: Unit) -> Report | None:
-    rid = (ctx.state.data or {}).get("report_id")
-    return reports.report_for_unit(ctx.s, int(rid), unit.id) if rid is not None else None
+    return reports.report_for_unit(ctx.s, ctx.report_id, unit.id) if ctx.report_id is not None else None
+
+
+def _labelled_period(ctx: Ctx, unit: Unit, text: str) -> PeriodSpec | None:
+    """The period a message opens with as a label ("tháng 10: cấp CCCD 60", "Tuần trước - định danh 54")."""
+    m = re.match(r"^\s*([^:\n]{3,40}?)\s*[:\-–]", text)
+    return resolve_period(ctx, unit, m.group(1)) if m else None
 
 
 # --- opening a report -------------------------------------------------------------------------------
@@ -115,17 +150,17 @@ def open_phrase(ctx: Ctx) -> bool:
 def _open(ctx: Ctx, period_text: str) -> None:
     unit = ctx.require_role(*VIEWERS)
     if not ctx.roles() & set(WRITERS):  # an approver asking for "báo cáo tuần này" wants to see it
-        return _show_progress(ctx, unit, period_text)
+        return show_progress(ctx, unit, period_text)
     if period_text.strip():
-        report = open_report(ctx, unit, _named_period(ctx, unit, period_text, "baocao"))
+        report = open_report(ctx, unit, named_period(ctx, unit, period_text, "baocao"))
     else:
         # resume the report the officer was filling in (a check or a question may have come between);
         # otherwise propose this week's
         resumed = _state_report(ctx, unit)
-        report = resumed if resumed is not None and resumed.status != "approved" else open_report(
+        report = resumed if resumed is not None and resumed.status != ReportStatus.APPROVED else open_report(
             ctx, unit, this_week(ctx, unit))
     label = report.period.label
-    if report.status == "approved":
+    if report.status == ReportStatus.APPROVED:
         ctx.clear_flow()
         ctx.say(f"Báo cáo {label} của {unit.name} đã được duyệt nên không nhập thêm số liệu được. "
                 f"Gõ /tiendo để xem số liệu. {OTHER_PERIODS_HINT}")
@@ -137,13 +172,13 @@ def _open(ctx: Ctx, period_text: str) -> None:
     intro = f"Báo cáo {label} — {unit.name}"
     intro += f" (tiếp tục: đã có {done}/{len(template)} chỉ tiêu theo mẫu).\n" if have else ".\n"
     intro += ("Anh/chị gửi số liệu như khi nói chuyện, nhiều số trong một tin cũng được, ví dụ: "
-              "\"cấp CCCD 60, mới 33, đổi 11, lại 16\". " + OTHER_PERIODS_HINT)
+              "\"cấp CCCD 60, mới 33, đổi 11, lại 16\"; hoặc gõ /mau để nhận mẫu báo cáo nhanh, điền rồi gửi lại "
+              "một lần. " + OTHER_PERIODS_HINT)
     week = this_week(ctx, unit)
     if (report.period.kind, report.period.start) != (week.kind, week.start):
         intro += " Báo cáo tuần này: /baocao tuần này."
-    intro += "\n\n"
-    ctx.set_flow(FLOW, "ask", asked=[], skipped=[], last=[])
-    _ask_next(ctx, report, intro)
+    ctx.enter(IntakeState(), "ask")
+    ask_next(ctx, report, intro + "\n\n")
 
 
 # --- asking for what is missing ---------------------------------------------------------------------
@@ -178,11 +213,12 @@ def _example(ind: Indicator) -> str | None:
     return f"{phrase} {'12/12' if ind.pair else '12'}" if phrase else None
 
 
-def _ask_next(ctx: Ctx, report: Report, intro: str = "") -> None:
+def ask_next(ctx: Ctx, report: Report, intro: str = "") -> None:
+    """Ask the next group of missing indicators (or say the template is complete)."""
     cat = load_catalogue()
+    st = ctx.flow_state(IntakeState) or IntakeState()
     have = set(values_of(ctx.s, report))
-    skipped = set((ctx.state.data or {}).get("skipped") or [])
-    section, group = _next_group(cat, report, have, skipped)
+    section, group = _next_group(cat, report, have, set(st.skipped))
     if section is None:
         ctx.clear_flow()
         left = [i for i in cat.template(report.period.kind) if i not in have]
@@ -193,7 +229,7 @@ def _ask_next(ctx: Ctx, report: Report, intro: str = "") -> None:
             ctx.say(f"{intro}Đã đủ số liệu theo mẫu báo cáo {KIND_NAMES[report.period.kind]}. "
                     "Gõ /tiendo để xem lại, /kiemtra để kiểm tra, /duthao để tạo dự thảo.")
         return
-    ctx.set_flow(FLOW, "ask", asked=group)
+    ctx.enter(IntakeState(asked=group, skipped=st.skipped), "ask")
     lines = [f"Mục «{section.name}» còn thiếu:"] + [f"• {indicator_label(cat, i)}" for i in group]
     if len(group) == 1:
         lines.append("Anh/chị gõ số (ví dụ: 12), hoặc chọn nút bên dưới.")
@@ -207,199 +243,293 @@ def _ask_next(ctx: Ctx, report: Report, intro: str = "") -> None:
 # --- taking figures ---------------------------------------------------------------------------------
 
 def _answer_target(ctx: Ctx) -> str | None:
-    """The one indicator a bare number answers: the single one asked, or the single one being fixed."""
-    data = ctx.state.data or {}
-    if ctx.state.flow != FLOW:
-        return None
-    pool = {"ask": data.get("asked"), "fix": data.get("last")}.get(ctx.state.step) or []
-    return pool[0] if len(pool) == 1 else None
+    """The one indicator a bare number answers: the single one asked."""
+    st = ctx.flow_state(IntakeState)
+    return st.asked[0] if st and ctx.state.step == "ask" and len(st.asked) == 1 else None
 
 
-def _parse(ctx: Ctx, target: str | None) -> tuple[list[ParsedFigure], ParseResult]:
-    """Figures in the message (a correction 'sửa X thành Y' first), and the full parse."""
+def _parse(ctx: Ctx, target: str | None) -> tuple[list[ParsedFigure], ParseResult, bool]:
+    """Figures in the message, the full parse, and whether the officer corrected explicitly ('sửa X thành Y')."""
     cat = load_catalogue()
-    res = parse_message(ctx.text, cat, context=_context(ctx, target))
+    res = parse_message(ctx.text, cat, context=parse_context(ctx, target))
     if res.is_question:
-        return [], res
-    correction = parse_correction(ctx.text, cat, context=_context(ctx))
-    return (correction or res.figures), res
+        return [], res, False
+    correction = parse_correction(ctx.text, cat, context=parse_context(ctx))
+    return (correction or res.figures), res, bool(correction)
 
 
-def _store(ctx: Ctx, report: Report, figs: list[FigureInput]) -> tuple[list[str], Recorded]:
-    """Stores each figure as a revision. Returns the table lines to show and what was recorded."""
+def _report_for(ctx: Ctx, res: ParseResult) -> tuple[Report, PeriodSpec | None]:
+    """The report a message's figures go to, and a period it only mentions in passing (asked about first)."""
+    unit = ctx.require_role(*WRITERS)
+    current = active_report(ctx, *WRITERS)
+    if res.period is None:
+        return current, None
+    spec = on_calendar(res.period, periods.unit_calendar(unit))
+    if (current.period.kind, current.period.start, current.period.end) == (spec.kind, spec.start, spec.end):
+        return current, None
+    if _labelled_period(ctx, unit, ctx.text) == spec:
+        return open_report(ctx, unit, spec), None
+    return current, spec
+
+
+def _line(cat: Catalogue, p: Pending, old: tuple | None) -> str:
+    ind = cat.get(p.indicator)
+    new = value_text(ind, p.value, p.denominator, p.rate)
+    name = ind.name if ind else p.indicator
+    if p.why == "overwrite" and old is not None:
+        return f"• {name}: {value_text(ind, *old)} → {new}?"
+    if p.why == "guess":
+        return f"• {name} (tôi đoán từ tên anh/chị gõ): {new}?"
+    return f"• {name}: {new}"
+
+
+def take_figures(ctx: Ctx, figs: list[ParsedFigure], res: ParseResult, *, explicit: bool = False) -> bool:
+    """Store the message's certain figures, hold guesses and overwrites for the officer's word, and say so."""
+    report, mentioned = _report_for(ctx, res)
+    reports.ensure_editable(report)
+    st = ctx.flow_state(IntakeState) or IntakeState()
+    dropped = list(st.pending)
+    have = values_of(ctx.s, report)
+    answering = set(st.asked) if ctx.state.step == "ask" else set()
     cat = load_catalogue()
+    certain, pending, refused = [], [], []
+    for f in figs:
+        problem = value_problem(cat.get(f.indicator), FigureInput(f.indicator, f.value, f.denominator, f.rate))
+        if problem:  # never offered for confirmation: it cannot be stored as it is
+            refused.append(problem)
+            continue
+        new = (f.value, f.denominator, f.rate)
+        old = have.get(f.indicator)
+        if mentioned is not None:
+            why = "period"
+        elif f.guess:
+            why = "guess"
+        elif old is not None and old != new and not explicit and f.indicator not in answering:
+            why = "overwrite"
+        else:
+            certain.append(FigureInput(f.indicator, f.value, f.denominator, f.rate))
+            continue
+        pending.append(Pending(indicator=f.indicator, value=f.value, denominator=f.denominator, rate=f.rate,
+                               why=why, period=mentioned.as_dict() if mentioned else None))
+    out = []
+    if dropped:
+        out.append(f"(Chưa ghi {len(dropped)} số đang chờ xác nhận ở tin trước.)")
+    stored = _store(ctx, report, certain, out)
+    if refused:
+        out.append("Chưa ghi: " + " ".join(refused))
+    out += [p.message for p in res.problems]
+    unmatched = [u for u in res.unmatched if u.strip()]
+    if unmatched:
+        out.append("Chưa xác định được: " + ", ".join(f"«{u}»" for u in unmatched) +
+                   " — anh/chị gõ lại kèm tên chỉ tiêu giúp tôi.")
+    if pending:
+        _ask_pending(ctx, st, pending, have, mentioned, out)
+        return True
+    if not stored:
+        out.append("Số liệu đã ghi trước đó vẫn được giữ nguyên.")
+        ctx.say("\n".join(out))
+        return True
+    _after_storing(ctx, report, st, stored, out)
+    return True
+
+
+def _store(ctx: Ctx, report: Report, figs: list[FigureInput], out: list[str]):
+    cat = load_catalogue()
+    if not figs:
+        return None
     rec = record_figures(ctx.s, report, figs, cat, officer_id=ctx.me.id, source=ctx.incoming.source,
                          source_text=ctx.text)
     lines = []
     for c in rec.changes:
-        note = ""
-        if not c.changed:
-            note = "(không đổi)"
-        elif c.old is not None:
-            note = f"(trước: {value_text(cat.get(c.indicator), *c.old)})"
+        note = "(không đổi)" if not c.changed else (
+            f"(trước: {value_text(cat.get(c.indicator), *c.old)})" if c.old is not None else "")
         lines.append(figure_line(cat, c.indicator, *c.new, note))
-    return lines, rec
-
-
-def _report_for(ctx: Ctx, period: PeriodSpec | None) -> Report:
-    """The open report; a period named in the message ('tháng 10: cấp CCCD 60') selects that one."""
-    if period is None:
-        return active_report(ctx, *WRITERS)
-    unit = ctx.require_role(*WRITERS)
-    spec = _on_calendar(period, periods.unit_calendar(unit))
-    current = _state_report(ctx, unit)
-    if current is not None and (current.period.kind, current.period.start, current.period.end) == (
-            spec.kind, spec.start, spec.end):
-        return current
-    if ctx.state.flow == FLOW:
-        ctx.set_flow(FLOW, "confirm", asked=[], skipped=[], last=[])
-    return open_report(ctx, unit, spec)
-
-
-def take_figures(ctx: Ctx, figs: list[ParsedFigure], res: ParseResult) -> bool:
-    """Stores the figures (or correction) of the message, shows them and asks for confirmation."""
-    report = _report_for(ctx, res.period)
-    lines, rec = _store(ctx, report, [FigureInput(f.indicator, f.value, f.denominator, f.rate) for f in figs])
-    unmatched = [u for u in res.unmatched if u.strip()]
-    out = [f"Đã ghi vào báo cáo {report.period.label}:", *lines] if lines else []
-    if unmatched:
-        out.append("Chưa xác định được: " + ", ".join(f"«{u}»" for u in unmatched) +
-                   " — anh/chị gõ lại kèm tên chỉ tiêu giúp tôi.")
+    if lines:
+        out += [f"Đã ghi vào báo cáo {report.period.label}:", *lines]
     if rec.problems:
         out.append("Chưa ghi: " + " ".join(rec.problems))
-    if not rec.stored:
-        out.append("Số liệu đã ghi trước đó vẫn được giữ nguyên.")
-        ctx.say("\n".join(out))
-        return True
-    ctx.set_flow(FLOW, "confirm", last=rec.stored)
-    out.append("Số liệu trên đúng chưa ạ?")
-    ctx.say("\n".join(out), buttons=[OK, FIX])
-    after_figures_changed(ctx, report, rec.current)  # the officer hears at once that 33 + 11 + 15 ≠ 60
-    return True
+    return rec if rec.stored else None
+
+
+def _ask_pending(ctx: Ctx, st: IntakeState, pending: list[Pending], have: dict, mentioned: PeriodSpec | None,
+                 out: list[str]) -> None:
+    cat = load_catalogue()
+    ctx.enter(IntakeState(asked=st.asked, skipped=st.skipped, pending=pending), "pending")
+    if mentioned is not None:
+        out.append(f"Tin này nhắc {mentioned.label}, khác báo cáo đang mở. Ghi các số sau vào báo cáo "
+                   f"{mentioned.label}?")
+    elif all(p.why == "overwrite" for p in pending):
+        out.append("Các chỉ tiêu sau đã có số khác trong báo cáo; thay bằng số mới?")
+    else:
+        out.append("Anh/chị xác nhận giúp trước khi ghi:")
+    out += [_line(cat, p, have.get(p.indicator)) for p in pending]
+    overwrite = all(p.why == "overwrite" for p in pending)
+    ctx.say("\n".join(out), buttons=[REPLACE, KEEP] if overwrite else [WRITE, DONT])
+
+
+def _after_storing(ctx: Ctx, report: Report, st: IntakeState, rec, out: list[str]) -> None:
+    """Say what was stored; show a finding the figures raised, else ask the next missing group."""
+    out.append(FIX_HINT)
+    ctx.say("\n".join(out))
+    if after_figures_changed(ctx, report, rec.current):
+        return  # the officer answers the finding first; /baocao asks on
+    skipped = st.skipped
+    if st.asked and not set(st.asked) & set(rec.stored):  # the officer sent other figures: move on, not again
+        skipped = sorted(set(skipped) | set(st.asked))
+    ctx.enter(IntakeState(skipped=skipped), "ask")
+    ask_next(ctx, report)
 
 
 _BARE_NUMBER = re.compile(r"\d[\d.,]*")
+_DELETE = re.compile(r"^(?:xoa|xoa bo|bo)\s+(?:so lieu\s+|so\s+|chi tieu\s+)?(?P<name>.+?)\s*$")
+
+
+def delete_named(ctx: Ctx) -> bool:
+    """'xóa cấp mới', 'bỏ số liệu tạm trú': delete one figure of the open report (a revision)."""
+    m = _DELETE.match(fold(ctx.text).strip(" .!"))
+    if m is None or ctx.unit is None:
+        return False
+    cat = load_catalogue()
+    ids = cat.lookup_alias(m.group("name"))
+    if len(ids) != 1:
+        return False
+    report = active_report(ctx, *WRITERS)
+    name = cat.indicators[ids[0]].name
+    if reports.delete_figure(ctx.s, report, ids[0], officer_id=ctx.me.id, source=ctx.incoming.source,
+                             source_text=ctx.text):
+        ctx.say(f"Đã xóa «{name}» khỏi báo cáo {report.period.label}. Muốn ghi lại, anh/chị gõ số như bình thường.")
+    else:
+        ctx.say(f"Báo cáo {report.period.label} chưa có số liệu «{name}».")
+    return True
 
 
 @router.state(FLOW)
 def in_intake(ctx: Ctx) -> bool:
-    """Text during the dialogue: figures, corrections, bare-number answers, another period ('tháng 10').
+    """Text during the dialogue: figures, corrections, deletions, bare-number answers, another period.
     Questions are left to the Q&A intent."""
-    typed = _TYPED.get(fold(ctx.text).strip(" .!"))
-    if typed is not None:
-        _act(ctx, typed)
-        return True
     if open_phrase(ctx):
         return True
-    figs, res = _parse(ctx, _answer_target(ctx))
-    if res.is_question:
-        return False
-    if figs:
-        return take_figures(ctx, figs, res)
-    if res.period is not None and not res.unmatched:
-        _open(ctx, ctx.text)
-        return True
-    numbered = [u for u in res.unmatched if any(ch.isdigit() for ch in u)]
-    if not numbered and any(ch.isdigit() for ch in ctx.text):
-        numbered = [ctx.text.strip()]  # a number the parser could not read at all ("1.2.3")
-    if not numbered:
-        return False
-    if numbered == [ctx.text.strip()] and _BARE_NUMBER.fullmatch(ctx.text.strip()):
-        ctx.say(f"Số {ctx.text.strip()} là của chỉ tiêu nào ạ? Anh/chị gõ kèm tên chỉ tiêu, ví dụ: "
-                f"\"định danh {ctx.text.strip()}\". Số liệu đã ghi trước đó vẫn được giữ nguyên.")
-        return True
-    ctx.say("Tôi chưa xác định được số liệu trong: " + ", ".join(f"«{u}»" for u in numbered) +
-            ". Anh/chị gõ tên chỉ tiêu kèm số viết bằng chữ số, ví dụ: \"cấp mới 35\" hoặc \"định danh 1.389\". "
-            "Số liệu đã ghi trước đó vẫn được giữ nguyên.")
-    return True
+    return read_figures(ctx, _answer_target(ctx), in_dialogue=True)
 
 
 @router.intent(45)
 def figures_in_text(ctx: Ctx) -> bool:
-    """Figures typed without /baocao go to the open report (this week's by default).
+    """Figures (or a deletion) typed without /baocao go to the open report (this week's by default).
 
     It runs before the Q&A intent: the parser never reads a document number or a question as a figure, so a
     figure message is settled here without loading the directive library.
     """
-    figs, res = _parse(ctx, None)
-    return bool(figs) and take_figures(ctx, figs, res)
+    return read_figures(ctx, None, in_dialogue=False)
+
+
+def read_figures(ctx: Ctx, target: str | None, in_dialogue: bool) -> bool:
+    """Figures, a deletion, or numbers that cannot be placed (said so, nothing stored); False for anything else
+    (a question, a greeting), which the Q&A intent may take."""
+    if delete_named(ctx):
+        return True
+    figs, res, explicit = _parse(ctx, target)
+    if res.is_question:
+        return False
+    if figs:
+        return take_figures(ctx, figs, res, explicit=explicit)
+    if in_dialogue and res.period is not None and not res.unmatched:
+        _open(ctx, ctx.text)
+        return True
+    kept = "Số liệu đã ghi trước đó vẫn được giữ nguyên."
+    if res.problems:
+        ctx.say("\n".join(p.message for p in res.problems) + "\n" + kept)
+        return True
+    text = ctx.text.strip()
+    if _BARE_NUMBER.fullmatch(text):
+        ctx.say(f"Số {text} là của chỉ tiêu nào ạ? Anh/chị gõ kèm tên chỉ tiêu, ví dụ: \"định danh {text}\". {kept}")
+        return True
+    numbered = [u for u in res.unmatched if any(ch.isdigit() for ch in u)]
+    if not numbered and any(ch.isdigit() for ch in text) and _names_an_indicator(text):
+        numbered = [text]  # "định danh 1.2.3": an indicator with a number that cannot be read
+    if not numbered:
+        return False
+    ctx.say("Tôi chưa xác định được số liệu trong: " + ", ".join(f"«{u}»" for u in numbered) +
+            ". Anh/chị gõ tên chỉ tiêu kèm số viết bằng chữ số, ví dụ: \"cấp mới 35\" hoặc \"định danh 1.389\". "
+            + kept)
+    return True
+
+
+def _names_an_indicator(text: str) -> bool:
+    words = re.sub(r"[\d.,:;/%()\-]+", " ", text)
+    return bool(load_catalogue().lookup_alias(words))
 
 
 # --- buttons ----------------------------------------------------------------------------------------
 
 @router.button("intake:")
 def on_button(ctx: Ctx) -> None:
-    _act(ctx, ctx.incoming.payload.split(":")[1])
-
-
-def _act(ctx: Ctx, action: str) -> None:
-    data = ctx.state.data or {}
+    action = ctx.incoming.payload.split(":")[1]
+    st = ctx.flow_state(IntakeState)
     if action == "next":  # from /tiendo: start asking again, whatever the chat was doing
         report = active_report(ctx, *WRITERS, create=False)
-        ctx.set_flow(FLOW, "ask", asked=[], skipped=[], last=[])
-        return _ask_next(ctx, report)
-    asked = data.get("asked") or []
-    if ctx.state.flow != FLOW or (action in ("skip", "none") and (ctx.state.step != "ask" or not asked)):
+        ctx.enter(IntakeState(), "ask")
+        return ask_next(ctx, report)
+    expired = st is None or (action in ("skip", "none") and (ctx.state.step != "ask" or not st.asked)) or (
+        action in ("replace", "keep") and ctx.state.step != "pending")
+    if st is None or expired or action not in ("skip", "none", "replace", "keep"):
         ctx.say("Nút này đã hết hiệu lực. Gõ /baocao để tiếp tục nhập số liệu.")
         return
     report = active_report(ctx, *WRITERS)
-    if action == "ok":
-        _ask_next(ctx, report)
-    elif action == "fix":
-        _start_fix(ctx, data.get("last") or [])
-    elif action == "skip":
-        ctx.update_data(skipped=sorted(set(data.get("skipped") or []) | set(asked)))
-        _ask_next(ctx, report, "Đã bỏ qua, sẽ không hỏi lại lần này.\n\n")
+    if action == "skip":
+        ctx.enter(IntakeState(skipped=sorted(set(st.skipped) | set(st.asked))), "ask")
+        ask_next(ctx, report, "Đã bỏ qua, sẽ không hỏi lại lần này.\n\n")
     elif action == "none":
-        _store_nothing_happened(ctx, report, asked)
+        _store_nothing_happened(ctx, report, st)
     else:
-        ctx.say("Nút này đã hết hiệu lực. Gõ /baocao để tiếp tục nhập số liệu.")
+        _settle_pending(ctx, report, st, replace=action == "replace")
 
 
-def _start_fix(ctx: Ctx, last: list[str]) -> None:
-    cat = load_catalogue()
-    ctx.set_flow(FLOW, "fix")
-    phrase = _phrase(cat.indicators[last[0]]) if last else None
-    text = f"Anh/chị gõ lại số đúng, ví dụ: \"sửa {phrase or 'cấp mới'} thành 35\""
-    if len(last) == 1:
-        text += f", hoặc chỉ gõ số mới cho «{cat.indicators[last[0]].name}»"
-    ctx.say(text + ".")
+def _settle_pending(ctx: Ctx, report: Report, st: IntakeState, replace: bool) -> None:
+    if not replace:
+        ctx.enter(IntakeState(asked=st.asked, skipped=st.skipped), "ask")
+        ctx.say("Đã giữ nguyên, không ghi các số đó.")
+        return ask_next(ctx, report)
+    target = report
+    mentioned = next((p.period for p in st.pending if p.period), None)
+    if mentioned is not None:
+        target = open_report(ctx, ctx.require_role(*WRITERS), PeriodSpec.from_dict(mentioned))
+    out: list[str] = []
+    rec = _store(ctx, target, [FigureInput(p.indicator, p.value, p.denominator, p.rate) for p in st.pending], out)
+    if rec is None:
+        ctx.enter(IntakeState(asked=st.asked, skipped=st.skipped), "ask")
+        ctx.say("\n".join(out) or "Không có số nào được ghi.")
+        return
+    _after_storing(ctx, target, IntakeState(asked=st.asked, skipped=st.skipped), rec, out)
 
 
-def _store_nothing_happened(ctx: Ctx, report: Report, asked: list[str]) -> None:
+def _store_nothing_happened(ctx: Ctx, report: Report, st: IntakeState) -> None:
     """'Không phát sinh': 0 for the period; a lũy kế keeps the previous period's level."""
     cat = load_catalogue()
     figs = []
-    for ind_id in asked:
+    for ind_id in st.asked:
         ind = cat.indicators[ind_id]
         value = previous_level(ctx.s, report, ind_id) if ind.kind == "cumulative" else 0.0
         figs.append(FigureInput(ind_id, value, 0.0 if ind.pair else None))
-    lines, rec = _store(ctx, report, figs)
-    if any(cat.indicators[i].kind == "cumulative" for i in asked):
-        lines.append("(Số lũy kế giữ nguyên như kỳ trước.)")
-    ctx.update_data(last=rec.stored)
-    _ask_next(ctx, report, "\n".join(["Đã ghi (không phát sinh):", *lines, *rec.problems]) + "\n\n")
-    after_figures_changed(ctx, report, rec.current)  # the officer hears at once that 33 + 11 + 15 ≠ 60
+    out: list[str] = []
+    rec = _store(ctx, report, figs, out)
+    if any(cat.indicators[i].kind == "cumulative" for i in st.asked):
+        out.append("(Số lũy kế giữ nguyên như kỳ trước.)")
+    ctx.enter(IntakeState(skipped=st.skipped), "ask")
+    ask_next(ctx, report, "\n".join(["Đã ghi (không phát sinh):", *out[1:]]) + "\n\n")
+    if rec is not None:
+        after_figures_changed(ctx, report, rec.current)
 
 
 # --- progress ---------------------------------------------------------------------------------------
 
 @router.command("tiendo", about="Xem số liệu đã nhập và còn thiếu")
 def progress(ctx: Ctx) -> None:
-    _show_progress(ctx, ctx.require_role(*VIEWERS), (parse_command(ctx.text) or ("", ""))[1])
+    show_progress(ctx, ctx.require_role(*VIEWERS), (parse_command(ctx.text) or ("", ""))[1])
 
 
-def _named_period(ctx: Ctx, unit: Unit, text: str, command: str) -> PeriodSpec:
-    spec = resolve_period(ctx, unit, text)
-    if spec is None:
-        raise InvalidInput(f"Tôi chưa hiểu kỳ báo cáo «{text.strip()}». Anh/chị gõ ví dụ: /{command} tuần này, "
-                           f"/{command} tuần trước, /{command} tháng 10, /{command} tháng 02/2024.")
-    return spec
-
-
-def _show_progress(ctx: Ctx, unit: Unit, arg: str) -> None:
+def show_progress(ctx: Ctx, unit: Unit, arg: str) -> None:
     if arg:
-        spec = _named_period(ctx, unit, arg, "tiendo")
+        spec = named_period(ctx, unit, arg, "tiendo")
         report = periods.existing_report(ctx.s, unit, spec)
     else:
         spec = this_week(ctx, unit)
@@ -409,11 +539,12 @@ def _show_progress(ctx: Ctx, unit: Unit, arg: str) -> None:
         return
     cat = load_catalogue()
     figs = values_of(ctx.s, report)
-    data = ctx.state.data or {}
-    skipped = set(data.get("skipped") or []) if data.get("report_id") == report.id else set()
+    st = ctx.flow_state(IntakeState)
+    skipped = set(st.skipped) if st and ctx.report_id == report.id else set()
     title = f"Báo cáo {report.period.label} — {unit.name} ({status_name(report.status)})"
     template = cat.template(report.period.kind)
-    can_fill = "reporter" in ctx.roles() and report.status != "approved" and any(i not in figs for i in template)
+    can_fill = ("reporter" in ctx.roles() and ReportStatus(report.status).editable
+                and any(i not in figs for i in template))
     if can_fill:
-        ctx.update_data(report_id=report.id)
+        ctx.remember(unit_id=unit.id, report_id=report.id)
     ctx.say(progress_text(cat, title, figs, template, skipped), buttons=[NEXT] if can_fill else [])

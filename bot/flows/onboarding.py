@@ -121,7 +121,7 @@ def leave_confirm(ctx: Ctx) -> None:
     access.revoke_member(ctx.s, unit.id, ctx.me.id, ctx.me.id)
     ctx.forget_access()
     ctx.clear_flow()
-    ctx.update_data(unit_id=None, report_id=None)
+    ctx.remember(unit_id=None)
     ctx.say(f"Anh/chị đã rời {unit.name}. Cảm ơn anh/chị đã đồng hành.")
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.engine import Ctx, router
 from bot.messages import Button
+from bot.state import FlowState
 from common.errors import InvalidInput, NotAuthorized, OfficerError
 from common.vntext import fold
 from db.models import KnowledgeDocument
@@ -24,6 +25,15 @@ from retrieval.library import get_library
 from retrieval.query import looks_like_question
 
 UPLOAD_FLOW = "qa_upload"
+
+
+class UploadState(FlowState):
+    """An admin's upload waiting for its details to be confirmed."""
+
+    FLOW = UPLOAD_FLOW
+    STEPS = ("confirm",)
+    FREE_TEXT = ("confirm",)  # "số hiệu: 04/CT-TTg" corrects the upload's details
+    doc_id: int = 0
 _FIELDS = {"so hieu": "so_hieu", "so": "so_hieu", "ngay": "issued_on", "co quan": "issuer", "loai": "doc_type",
            "trich yeu": "title"}
 
@@ -95,7 +105,7 @@ def upload(ctx: Ctx) -> bool:
     _, meta = lib.read_upload(f.text_path)  # the text, read by the channel's worker: fast, inside the transaction
     row = lib.add_file(f.text_path, meta, added_by=ctx.me.id, confirmed=False, sync=False, s=ctx.s,
                        file_name=f.name)
-    ctx.set_flow(UPLOAD_FLOW, "confirm", doc_id=row.id)
+    ctx.enter(UploadState(doc_id=row.id), "confirm")
     _ask_confirm(ctx, row)
     return True
 
@@ -120,7 +130,8 @@ def correct_field(ctx: Ctx) -> bool:
     if key is None:
         return False
     try:
-        row = _pending_upload(ctx, ctx.state.data.get("doc_id"))
+        st = ctx.flow_state(UploadState)
+        row = _pending_upload(ctx, st.doc_id if st else None)
     except OfficerError as e:  # rights ended mid-upload: end the flow too (a raise would undo that)
         ctx.clear_flow()
         ctx.say(e.message_vi)

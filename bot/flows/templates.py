@@ -9,11 +9,11 @@
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from bot.engine import Ctx, parse_command, router
 from bot.messages import Button
+from bot.state import FlowState
 from common.errors import InvalidInput, OfficerError
 from common.vntext import fold
 from db.models import Report
@@ -23,6 +23,17 @@ from drafting.structure import Structure, numbered, plain_title, presets, to_out
 from figures.periods import KIND_NAMES
 
 FLOW = "maubaocao"
+
+
+class TemplateState(FlowState):
+    """An admin editing the unit's report structure of one report kind: typing an outline (edit), sending a past
+    report to learn it from (learn), or confirming a learned one (confirm)."""
+
+    FLOW = FLOW
+    STEPS = ("edit", "learn", "confirm")
+    FREE_TEXT = ("edit", "learn")
+    kind: str = "tuan"
+    outline: str = ""  # the learned outline waiting for confirmation
 _KIND_WORDS = [("6 thang", "sau_thang"), ("sau thang", "sau_thang"), ("moi ky", ""), ("tat ca", ""),
                ("dot xuat", "dot_xuat"), ("so ket", "dot_xuat"), ("tuan", "tuan"), ("thang", "thang"),
                ("quy", "quy"), ("nam", "nam")]
@@ -48,8 +59,7 @@ def _split_kind(arg: str, default: str) -> tuple[str, str]:
 
 def _default_kind(ctx: Ctx, unit_id: int) -> str:
     """The kind of the report open in this chat, else weekly."""
-    rid = (ctx.state.data or {}).get("report_id")
-    report = ctx.s.get(Report, int(rid)) if rid is not None else None
+    report = ctx.s.get(Report, ctx.report_id) if ctx.report_id is not None else None
     return report.period.kind if report is not None and report.unit_id == unit_id else "tuan"
 
 
@@ -74,7 +84,7 @@ def template_command(ctx: Ctx) -> None:
     if action == "use":
         return _use(ctx, unit.id, kind, name.strip() if fold(rest) not in _ACTIONS else "")
     if action == "learn":
-        ctx.set_flow(FLOW, f"learn:{kind}")
+        ctx.enter(TemplateState(kind=kind), "learn")
         ctx.say(f"Anh/chị dán nội dung một báo cáo {_kind_name(kind).removeprefix('báo cáo ')} cũ của đơn vị, "
                 "hoặc gửi tệp DOCX/PDF của báo cáo đó. Trợ lý đọc các đề mục để lập mẫu, anh/chị xem lại rồi mới lưu.")
         return
@@ -97,7 +107,7 @@ def _show(ctx: Ctx, unit, kind: str) -> None:
     lines = [f"Mẫu {_kind_name(kind)} của {unit.name} ({whose}):", "", cur.outline, "", _asked_line(cur.structure)]
     buttons = []
     if "admin" in ctx.roles():
-        ctx.set_flow(FLOW, f"edit:{kind}")
+        ctx.enter(TemplateState(kind=kind), "edit")
         lines.append(HOW_TO)
         buttons = [Button("Dùng mẫu có sẵn", f"{FLOW}:presets:{kind}"),
                    Button("Học từ báo cáo cũ", f"{FLOW}:learn:{kind}"),
@@ -135,7 +145,8 @@ def _looks_like_outline(text: str) -> bool:
 @router.state(FLOW)
 def template_text(ctx: Ctx) -> bool:
     """After /maubaocao (an admin): an outline is the new structure; in learning, text is a past report."""
-    step, _, kind = ctx.state.step.partition(":")
+    st = ctx.flow_state(TemplateState)
+    step, kind = ctx.state.step, st.kind if st else "tuan"
     unit = ctx.unit
     if unit is None or "admin" not in ctx.roles():
         ctx.clear_flow()
@@ -156,22 +167,17 @@ def template_text(ctx: Ctx) -> bool:
 @router.file
 def template_file(ctx: Ctx) -> bool:
     """A past report's DOCX/PDF sent after «/maubaocao học»."""
-    from retrieval.ingest import SUPPORTED, read_text
+    from retrieval.ingest import SUPPORTED
 
     f = ctx.incoming.file
-    step, _, kind = (ctx.state.step or "").partition(":")
-    if ctx.state.flow != FLOW or step != "learn" or f is None or f.path is None:
+    st = ctx.flow_state(TemplateState)
+    if st is None or ctx.state.step != "learn" or f is None:
         return False
+    kind = st.kind
     ctx.require_role("admin")
-    suffix = Path(f.name).suffix.lower()
-    if suffix not in SUPPORTED:
+    if Path(f.name).suffix.lower() not in SUPPORTED:
         raise InvalidInput("Trợ lý đọc được tệp DOCX, PDF hoặc TXT.")
-    path = Path(f.path)
-    if path.suffix.lower() != suffix:  # the channel stored it under its own name
-        named = path.with_name(path.name + suffix)
-        shutil.copyfile(path, named)
-        path = named
-    _propose(ctx, kind, read_text(path))
+    _propose(ctx, kind, f.text())
     return True
 
 
@@ -182,7 +188,7 @@ def _propose(ctx: Ctx, kind: str, text: str) -> None:
         raise OfficerError("Không tìm thấy đề mục có số thứ tự (I., 1., 1.1.) trong báo cáo này. Anh/chị gửi báo "
                            "cáo khác, hoặc gõ /maubaocao để tự sửa mẫu.") from None
     outline = to_outline(st)
-    ctx.set_flow(FLOW, f"confirm:{kind}", pending=outline)
+    ctx.enter(TemplateState(kind=kind, outline=outline), "confirm")
     ctx.say(f"Mẫu {_kind_name(kind)} đọc được từ báo cáo:\n\n{outline}\n\n{_asked_line(st)}\n"
             "Dùng mẫu này? Có thể sao chép, sửa rồi gửi lại bằng «/maubaocao» kèm mẫu đã sửa.",
             buttons=[Button("Dùng mẫu này", f"{FLOW}:ok:{kind}"), Button("Hủy", f"{FLOW}:cancel:{kind}")])
@@ -199,7 +205,7 @@ def template_button(ctx: Ctx) -> None:
     if action == "use":
         return _use(ctx, unit.id, kind, rest[0])
     if action == "learn":
-        ctx.set_flow(FLOW, f"learn:{kind}")
+        ctx.enter(TemplateState(kind=kind), "learn")
         ctx.say("Anh/chị dán nội dung một báo cáo cũ của đơn vị, hoặc gửi tệp DOCX/PDF của báo cáo đó.")
         return
     if action == "reset":
@@ -207,9 +213,9 @@ def template_button(ctx: Ctx) -> None:
         ctx.clear_flow()
         ctx.say(f"Đã chuyển {_kind_name(kind)} về mẫu chung.")
         return
-    pending = (ctx.state.data or {}).get("pending")
-    if action == "ok" and pending and ctx.state.step == f"confirm:{kind}":
-        return _save(ctx, unit.id, kind, pending, "learned")
+    st = ctx.flow_state(TemplateState)
+    if action == "ok" and st and st.outline and ctx.state.step == "confirm" and st.kind == kind:
+        return _save(ctx, unit.id, kind, st.outline, "learned")
     ctx.clear_flow()
     ctx.say("Đã hủy; mẫu báo cáo không thay đổi." if action == "cancel" else
             "Nút này đã hết hiệu lực. Gõ /maubaocao để xem mẫu.")

@@ -1,4 +1,4 @@
-"""The text of a report sent as a DOCX, in reading order, for figures/report_reader.py: paragraphs and tables
+"""The text of a DOCX in reading order (reports for figures/report_reader.py, library texts): paragraphs and tables
 interleaved as in the document, each table row as "cell | cell" (a merged cell once, repeated values kept:
 "455 | 455 | 100%")."""
 from __future__ import annotations
