@@ -29,7 +29,7 @@ from db.session import Database
 
 log = logging.getLogger(__name__)
 
-MAX_TEXT = 4000  # longer messages are refused politely: nobody types a report that long on a phone
+MAX_TEXT = 40000  # about 10 pages: a pasted report fits (chat apps cut a message far earlier); more is refused
 
 Handler = Callable[["Ctx"], "bool | None"]
 S = TypeVar("S", bound=FlowState)
@@ -53,8 +53,9 @@ class Ctx:
         return clock.today(self.settings.timezone)
 
     def say(self, text: str, buttons: list[Button] | None = None, files=None, photos=None,
-            to_chat: str | None = None) -> None:
-        self.replies.append(Reply(text, list(buttons or []), list(files or []), list(photos or []), to_chat))
+            to_chat: str | None = None, monospace: bool = False) -> None:
+        self.replies.append(Reply(text, list(buttons or []), list(files or []), list(photos or []), to_chat,
+                                  monospace))
 
     # --- who is speaking, for which unit ---------------------------------------------------------
     @property

@@ -12,7 +12,9 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from figures.lexicon import TOKEN_RE, Entry, phrase_key
+from rapidfuzz.distance import Levenshtein
+
+from figures.lexicon import TOKEN_RE, Entry, lexicon_for, phrase_key
 from figures.parsed import ParseContext, ParsedFigure
 from figures.periods import PeriodSpec
 from figures.scan import Mention, Num, P, Scan
@@ -114,8 +116,9 @@ def _resolve(cat: Catalogue, pre: list[Mention], post: list[Mention], scope: _Sc
         head_m = None
     head = head_m.entry if head_m else None
     svc = service(head) if head else None
-    if head_m is not None and svc:
-        return _Label(_service_measure(cat, svc, measures, None), True, head_m.start, head_m.fuzzy, not measures)
+    if head_m is not None and svc:  # a measure matched through a typo decides the indicator too: a guess
+        fuzzy = head_m.fuzzy or any(m.fuzzy and m.entry.measures for m in phrase)
+        return _Label(_service_measure(cat, svc, measures, None), True, head_m.start, fuzzy, not measures)
     if head_m is not None and head is not None:
         ind = head.ids[0]
         kids = set(cat.children(ind))
@@ -180,6 +183,20 @@ def _update_scope(cat: Catalogue, scope: _Scope, ind: str, phrase: list[Mention]
     scope.service = scope.channel = None
     part = (cat.get(i.remainder_of) if i.remainder_of else None) or i  # after "còn lại", the part's family
     scope.parent = part.id if part.parts else cat.parent_of.get(part.id, part.id)
+
+
+def _misspelt_between(sc: Scan, cat: Catalogue, a: int, b: int) -> bool:
+    """A mistyped word between the name and its number ("BHXH khu công ngghiệp: 273"): the name read may be
+    only the start of the one meant, so the reading is a guess."""
+    vocab = lexicon_for(cat).vocab
+    return any(t[2].isalpha() and t[2] not in vocab and _near_word(t[2], vocab)
+               for t in sc.toks if a <= t[0] and t[1] <= b)
+
+
+def _near_word(word: str, vocab: frozenset[str] | set[str]) -> bool:
+    """One edit away from a known word of the same first letter (a slip of the thumb, not another word)."""
+    return len(word) >= 4 and any(w[:1] == word[:1] and abs(len(w) - len(word)) <= 1
+                                  and Levenshtein.distance(w, word, score_cutoff=1) <= 1 for w in vocab)
 
 
 def assign(sc: Scan, cat: Catalogue, ctx: ParseContext) -> tuple[list[ParsedFigure], list[str]]:
@@ -251,7 +268,8 @@ def assign(sc: Scan, cat: Catalogue, ctx: ParseContext) -> tuple[list[ParsedFigu
             frag_start = max(pre[-1].start if pre else sc.last_boundary(n.start, "soft"), n.start - 60)
             unmatched.append(sc.text[frag_start:b].strip(" \t\n,;:+-*•.()"))
             continue
-        figures.append(ParsedFigure(ind, n.value, n.denominator, None, (a, b), sc.text[a:b], guess=label.fuzzy,
+        guess = label.fuzzy or _misspelt_between(sc, cat, a, n.start)
+        figures.append(ParsedFigure(ind, n.value, n.denominator, None, (a, b), sc.text[a:b], guess=guess,
                                     period=period))
         owner[n.start] = figures[-1]
         last_end = b

@@ -241,15 +241,16 @@ class TelegramChannel:
                         payload=q.data or "", text=label, display_name=q.from_user.full_name, update_id=uid)
 
     async def _receive_document(self, msg, inc: Incoming) -> str | None:
-        """Downloads an acceptable document from an admin (only admins add files, to the library); returns a
-        refusal text otherwise. Other senders' files are never downloaded: the flows answer them."""
+        """Downloads an acceptable document from a unit's admin (library texts) or reporter (a report to read);
+        returns a refusal text otherwise. Strangers' files are never downloaded: the flows answer them. The file
+        is read in a worker and deleted once the update is done."""
         doc = msg.document
         refusal = uploads.check_announced(doc.file_name or "", doc.file_size)
         if refusal:
             return refusal
         inc.kind, inc.text = FILE, msg.caption or ""
         inc.file = IncomingFile(name=doc.file_name or "tep", size=doc.file_size or 0, mime=doc.mime_type or "")
-        if not await asyncio.to_thread(self._is_admin, inc.user_id):
+        if not await asyncio.to_thread(self._may_send_files, inc.user_id):
             return None
         folder = self.settings.uploads_dir / CHANNEL
         folder.mkdir(parents=True, exist_ok=True)
@@ -263,7 +264,8 @@ class TelegramChannel:
         inc.file.path, inc.file.size = path, path.stat().st_size
         return None
 
-    def _is_admin(self, user_id: str) -> bool:
+    def _may_send_files(self, user_id: str) -> bool:
         with self.gateway.db.session() as s:
             officer = people.officer_by_identity(s, CHANNEL, user_id)
-            return officer is not None and any(m.role == "admin" for m in people.active_memberships(s, officer.id))
+            return officer is not None and any(m.role in ("admin", "reporter")
+                                               for m in people.active_memberships(s, officer.id))

@@ -2,6 +2,8 @@
 order /help and the Telegram menu list their commands (the officer's working order)."""
 from bot.flows import basic
 from bot.flows import intake
+from bot.flows import quick_form
+from bot.flows import report_import
 from bot.flows import checks
 from bot.flows import drafting
 from bot.flows import templates  # before qa: its file handler takes a past report sent after /maubaocao học

@@ -243,9 +243,14 @@ def ask_next(ctx: Ctx, report: Report, intro: str = "") -> None:
 # --- taking figures ---------------------------------------------------------------------------------
 
 def _answer_target(ctx: Ctx) -> str | None:
-    """The one indicator a bare number answers: the single one asked."""
+    """The one indicator a bare number ("45", "45 tài khoản", "12/15") answers: the single one asked. Anything
+    more in the message names its own indicator, or nothing."""
     st = ctx.flow_state(IntakeState)
-    return st.asked[0] if st and ctx.state.step == "ask" and len(st.asked) == 1 else None
+    if not st or ctx.state.step != "ask" or len(st.asked) != 1:
+        return None
+    ind = load_catalogue().get(st.asked[0])
+    rest = fold(re.sub(r"[\d.,/%]+", " ", ctx.text)).strip(" .!")
+    return st.asked[0] if ind is not None and rest in ("", fold(ind.unit)) else None
 
 
 def _parse(ctx: Ctx, target: str | None) -> tuple[list[ParsedFigure], ParseResult, bool]:
