@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field, field_validator
 
+from common.vntext import lower_first
 from knowledge.catalogue import Indicator
 
 PATTERNS_PATH = Path(__file__).resolve().parents[1] / "knowledge" / "templates" / "sentences.yaml"
@@ -16,19 +17,27 @@ class Pattern(BaseModel):
     pattern: str
     label: str = ""  # the part's name inside its parent's sentence
     pair: str = ""  # what x and y mean
+    # the clause inside another figure's sentence: a remainder after its part ("còn {value} trường hợp chưa cập
+    # nhật"), a figure counted in another unit after the one it was given with ("có {value} lượt người dự")
+    joined: str = ""
     example: dict = Field(default_factory=dict)  # read by the tests only
     expected: str = ""
 
-    @field_validator("pattern")
+    @field_validator("pattern", "joined")
     @classmethod
     def _has_value(cls, v: str) -> str:
-        if "{value}" not in v:
+        if v and "{value}" not in v:
             raise ValueError(f"pattern without {{value}}: {v!r}")
         return v
 
     def clause(self, ind: Indicator, value: str) -> str:
         text = self.pattern.format(value=value, name=ind.name, unit=ind.unit)
         return text.replace("(lũy kế) (lũy kế)", "(lũy kế)")  # a generic pattern on a name that says it
+
+    def joined_clause(self, ind: Indicator, value: str) -> str:
+        if self.joined:
+            return self.joined.format(value=value, name=ind.name, unit=ind.unit)
+        return lower_first(self.clause(ind, value))
 
 
 class ServicePatterns(BaseModel):

@@ -5,10 +5,13 @@
     lũy kế 4.652 hồ sơ.
     Cập nhật CMND 9 số: 04/04 trường hợp, đạt 100%.
     Nhập thông tin Hội Nông dân (lũy kế): 48.225/51.074 trường hợp (đã nhập/cần nhập), đạt 94,4%.
+    Trả 9.757 thẻ CCCD cho công dân, còn tồn 949 thẻ chưa trả, chiếm 8,9%.
 
 Every number is a stored figure or arithmetic on stored figures, formatted with common.vnnum. A figure is
-written once: parts and the cumulative twin go inside their parent's sentence. A figure with a denominator is
-always written x/y with its rate computed here; a figure that is not stored is not written at all.
+written once: parts and the cumulative twin go inside their parent's sentence, a remainder ("còn lại") after its
+part with its share of the whole, a figure counted in another unit after the one it was given with; the whole a
+remainder is a share of is written just before. A figure with a denominator is always written x/y with its rate
+computed here; a figure that is not stored is not written at all.
 """
 from __future__ import annotations
 
@@ -44,8 +47,10 @@ def part_label(parent_name: str, part_name: str) -> str:
 
 
 def _labelled(label: str, value: str) -> str:
-    """'cấp mới 33', but 'mức 1: 5' where a bare number would run into the label's own digit."""
-    return f"{label}: {value}" if label[-1:].isdigit() else f"{label} {value}"
+    """'cấp mới 33', but 'mức 1: 05' or 'đã có CCCD: 7.628' where a bare number would run into the label's own
+    digit or abbreviation."""
+    last = label.rsplit(" ", 1)[-1]
+    return f"{label}: {value}" if last[-1:].isdigit() or (len(last) > 1 and last.isupper()) else f"{label} {value}"
 
 
 def previous_of(current: PeriodFigures, history: list[PeriodFigures]) -> tuple[PeriodFigures | None, str]:
@@ -77,9 +82,15 @@ class SentenceWriter:
         self.used: set[str] = set()
         self.changes: dict[str, float] = {}  # indicator -> difference to the previous period
         self.warnings: list[str] = []
-        # parts and twins are written inside their parent's sentence
-        self.absorbed = {p for i, ind in cat.indicators.items() if i in self.figs for p in ind.parts}
-        self.absorbed |= {ind.twin for i, ind in cat.indicators.items() if i in self.figs and ind.twin}
+        # parts and twins are written inside their parent's sentence, a remainder inside its part's (unless the
+        # part is itself in brackets), a figure counted in another unit inside the first one's
+        in_parents = {p for i, ind in cat.indicators.items() if i in self.figs for p in ind.parts}
+        self.absorbed = in_parents | {ind.twin for i, ind in cat.indicators.items() if i in self.figs and ind.twin}
+        self.absorbed |= {r for r, part, _ in cat.remainder_rules()
+                          if r in self.figs and part in self.figs and part not in in_parents}
+        for i, ind in cat.indicators.items():
+            if i in self.figs and i not in self.absorbed:
+                self.absorbed |= {s for s in ind.by_unit.values() if s in self.figs}
 
     # --- pieces ---------------------------------------------------------------------------------
     def _change(self, ind: Indicator, value: float) -> str:
@@ -97,15 +108,44 @@ class SentenceWriter:
         """'60', or '399/587' for a figure with a denominator."""
         return count(f.value) if f.denominator is None else f"{count(f.value)}/{count(f.denominator)}"
 
-    def _rate(self, name: str, value: float, denominator: float | None, stated: float | None = None) -> str:
-        """', đạt 68%' computed from the figures; a stated rate that disagrees is warned about, not written."""
+    def _rate(self, name: str, value: float, denominator: float | None, stated: float | None = None,
+              word: str = "đạt") -> str:
+        """', đạt 68%' (', chiếm 49,5%' for a remainder) computed from the figures; a stated rate that disagrees is
+        warned about, not written."""
         r = rate(value, denominator) if denominator is not None else None
         if r is None:
             return ""
         if stated is not None and not rate_agrees(stated, r):
             self.warnings.append(f"{name}: tỷ lệ ghi {fmt_pct(stated)} khác tỷ lệ tính được {fmt_pct(r)}; "
                                  "dự thảo dùng tỷ lệ tính được.")
-        return f", đạt {fmt_pct(r)}"
+        return f", {word} {fmt_pct(r)}"
+
+    def _whole(self, rest: Indicator, f: FigureInput) -> float | None:
+        """What a remainder is a share of: its own denominator (the x/y written), else its whole indicator's stored
+        figure, else its part's denominator ("866/1.714, còn 848"); None when the report gives no whole."""
+        if f.denominator is not None:
+            return f.denominator
+        whole = self.figs.get(rest.whole or "")
+        if whole is not None:
+            return whole.value
+        part = self.figs.get(rest.remainder_of or "")
+        return part.denominator if part is not None else None
+
+    def _share(self, rest: Indicator, f: FigureInput) -> str:
+        return self._rate(rest.name, f.value, self._whole(rest, f), f.rate, word="chiếm")
+
+    def _joined(self, ind_id: str) -> str:
+        """A figure written inside another's sentence: its clause and its rate (a remainder's share)."""
+        ind, f = self.cat.indicators[ind_id], self.figs[ind_id]
+        if ind.remainder_of:  # its whole is the part's x/y or has the sentence before
+            return self.patterns.of(ind).joined_clause(ind, count(f.value)) + self._share(ind, f)
+        return self.patterns.of(ind).joined_clause(ind, self._value(f)) + self._rate(
+            ind.name, f.value, f.denominator, f.rate)
+
+    def _rest_of(self, part_id: str) -> str | None:
+        """The stored remainder of a part, not yet written."""
+        rest = self.cat.remainder_for(part_id)
+        return rest if rest in self.figs and rest not in self.used else None
 
     def _label(self, parent: Indicator, part_id: str) -> str:
         part = self.cat.indicators[part_id]
@@ -140,12 +180,24 @@ class SentenceWriter:
         if parts:
             text += " (" + ", ".join(_labelled(self._label(ind, p), self._value(self.figs[p])) for p in parts) + ")"
             ids += parts
-        text += self._rate(ind.name, f.value, f.denominator, f.rate)
-        text += self._change(ind, f.value)
+        text += self._share(ind, f) if ind.remainder_of else self._rate(ind.name, f.value, f.denominator, f.rate)
+        for sibling in (s for s in ind.by_unit.values() if s in self.figs and s not in self.used):
+            text += ", " + self._joined(sibling)
+            ids.append(sibling)
+        change = self._change(ind, f.value)
+        text += change
+        rest = self._rest_of(ind_id)
+        if rest:  # after a comparison, a new clause: "…so với tuần trước; còn 848 trường hợp…"
+            text += ("; " if change else ", ") + self._joined(rest)
+            ids.append(rest)
         if ind.twin and ind.twin in self.figs:
             twin = self.cat.indicators[ind.twin]
             text += f"; lũy kế {self._value(self.figs[ind.twin])} {twin.unit}"
             ids.append(ind.twin)
+            twin_rest = self._rest_of(ind.twin)
+            if twin_rest:
+                text += ", " + self._joined(twin_rest)
+                ids.append(twin_rest)
         self._use(*ids)
         return text + self._notes(ids) + "."
 
@@ -201,6 +253,29 @@ class SentenceWriter:
         return None
 
     def section_sentences(self, section_id: str) -> list[str]:
-        """Sentences of a section's own indicators (services excluded), in catalogue order."""
-        return [self.sentence(i.id) for i in self.cat.in_section(section_id)
-                if i.id in self.figs and i.service is None and i.id not in self.absorbed]
+        """Sentences of a section's own indicators (services excluded), in catalogue order, except that the whole
+        a remainder is a share of comes just before the figures it is the whole of."""
+        alone = [i.id for i in self.cat.in_section(section_id) if self._stands_alone(i.id, section_id)]
+        later = {w for i in alone for w in self._wholes_of(i)}
+        return [s for i in alone if i not in later for s in self._with_wholes(i, section_id)]
+
+    def _with_wholes(self, ind_id: str, section_id: str) -> list[str]:
+        if not self._stands_alone(ind_id, section_id):
+            return []
+        wholes = [s for w in self._wholes_of(ind_id) for s in self._with_wholes(w, section_id)]
+        return wholes + [self.sentence(ind_id)]
+
+    def _stands_alone(self, ind_id: str, section_id: str) -> bool:
+        ind = self.cat.indicators[ind_id]
+        return (ind_id in self.figs and ind.service is None and ind.section == section_id
+                and ind_id not in self.absorbed and ind_id not in self.used)
+
+    def _wholes_of(self, ind_id: str) -> list[str]:
+        """The wholes of the remainders written in this indicator's sentence (or of itself, a remainder)."""
+        ind = self.cat.indicators[ind_id]
+        if ind.remainder_of:
+            rests = [ind.id]
+        else:
+            written = [ind.id, *([ind.twin] if ind.twin in self.figs else [])]
+            rests = [r for r in map(self.cat.remainder_for, written) if r]
+        return [w for w in (self.cat.indicators[r].whole for r in rests) if w]

@@ -33,13 +33,15 @@ def _catalogue_with_sample_indicator(kind: str) -> Catalogue:
 def _write(cat: Catalogue, ind_id: str, example: dict) -> str:
     figs = [FigureInput(ind_id, example["value"], example.get("denominator"))]
     figs += [FigureInput(p, v) for p, v in (example.get("parts") or {}).items()]
+    figs += [FigureInput(i, *(v if isinstance(v, list) else [v])) for i, v in (example.get("with") or {}).items()]
     ind = cat.indicators[ind_id]
     if "twin" in example:
         figs.append(FigureInput(ind.twin, example["twin"]))
+    wholes = [FigureInput(i, v) for i, v in (example.get("wholes") or {}).items()]
     history = [PeriodFigures(PREV_SPEC, [FigureInput(ind_id, example["previous"])])] if "previous" in example else []
-    w = SentenceWriter(cat, PeriodFigures(WEEK_SPEC, figs), history)
+    w = SentenceWriter(cat, PeriodFigures(WEEK_SPEC, figs + wholes), history)
     sentence = w.sentence(ind_id)
-    assert w.used == {f.indicator for f in figs}  # parts and twin are written inside, once
+    assert w.used == {f.indicator for f in figs}  # parts, twin, remainder written inside, once; wholes on their own
     return sentence
 
 
@@ -86,7 +88,8 @@ def test_every_indicator_reads_as_a_sentence_with_its_number():
         for den in (None, 9):
             sentence = SentenceWriter(cat, PeriodFigures(WEEK_SPEC, [FigureInput(ind.id, 7, den)]), []).sentence(ind.id)
             assert sentence[0].isupper() and sentence.endswith(".") and "{" not in sentence, sentence
-            assert ("07/09" in sentence and "đạt 77,8%" in sentence) if den else "07" in sentence, sentence
+            rate = "chiếm 77,8%" if ind.remainder_of else "đạt 77,8%"  # a remainder's share of its whole
+            assert ("07/09" in sentence and rate in sentence) if den else "07" in sentence, sentence
 
 
 def test_meetings_read_naturally():
