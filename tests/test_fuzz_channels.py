@@ -154,8 +154,6 @@ ISSUE_CASES = ["cấp CCCD " + "9" * 320, "cấp mới CCCD " + "1" * 309, "cấ
                "/baocao tháng 10/9999", "/baocao tháng 02/0001"]
 
 
-@pytest.mark.xfail(strict=True, reason="numbers of 309+ digits crash figures/parse.py: issue 13 item 5, fixed on the "
-                                       "intake-parser branch; remove this mark when it is merged")
 async def test_issue_13_number_and_period_cases_cause_no_traceback(client, caplog):
     c, fake, db = client
     u = UpdateFactory(7790, "Cán bộ số liệu")
