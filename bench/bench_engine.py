@@ -48,10 +48,16 @@ WEEKLY = ["cấp CCCD {a}, mới {b}, đổi 11, lại 16", "định danh {c}", 
 
 
 def _script(round_no: int) -> list[str]:
-    """The weekly report with values that change every round, so every message writes."""
+    """The weekly report with values that change every round; after the first round a changed value waits for
+    the officer's "thay" (an overwrite is never silent), so a round writes every figure it changes."""
     k = round_no % 7
     v = {"a": 27 + 33 + k, "b": 33 + k, "c": 54 + k, "d": 30 + k, "e": 500 + k, "f": 30 + k}
-    return [m.format(**v) for m in WEEKLY]
+    out = []
+    for m in WEEKLY:
+        out.append(m.format(**v))
+        if round_no and "{" in m:
+            out.append("thay")
+    return out
 
 
 def _setup(url: str, history: int, data_dir: Path) -> Engine:

@@ -278,9 +278,10 @@ class Engine:
             try:
                 with s.begin_nested():  # an officer error undoes the handler's writes, not the claim
                     self._dispatch(ctx)
+                    _remember_buttons(ctx)  # before the savepoint's flush: the chat's state is written once
             except OfficerError as e:
                 ctx.replies.append(Reply(e.message_vi))
-            _remember_buttons(ctx)
+                _remember_buttons(ctx)
             if self.persist_replies is not None:
                 self.persist_replies(s, incoming, ctx.replies)
             return ctx.replies

@@ -56,3 +56,22 @@ def typed_without_diacritics(text: str, min_words: int = 6) -> bool:
     if len(words) < min_words:
         return False
     return sum(has_diacritics(w) for w in words) < 0.15 * len(words)
+
+
+# A folded Vietnamese syllable: onset, vowels, final. Spelling rules kept: k/gh/ngh only before e, i, y;
+# c/g/ng/q never before them (gi and qu are onsets of their own).
+_ONSET = r"(?:ngh|ng|nh|gh|gi|kh|ph|th|tr|ch|qu|[bcdghklmnprstvx])?"
+_SYLLABLE = re.compile(rf"^(?P<onset>{_ONSET})(?P<vowels>[aeiouy]{{1,3}})(?:ch|ng|nh|[cmnpt])?$")
+
+
+def is_syllable(word: str) -> bool:
+    """Whether a folded word can be a Vietnamese syllable ("nghiep", "ngay"; not "ngghiep", "tiepp", "thuog").
+    A word that is not one is a slip of the thumb, not another word."""
+    m = _SYLLABLE.match(word)
+    if m is None:
+        return False
+    onset, first = m.group("onset"), m.group("vowels")[0]
+    front = first in "eiy"
+    if onset in ("k", "gh", "ngh"):
+        return front
+    return not (onset in ("c", "g", "ng") and front)

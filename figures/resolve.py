@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from common.vntext import is_syllable
 from figures.lexicon import TOKEN_RE, Entry, lexicon_for, phrase_key
 from figures.parsed import ParseContext, ParsedFigure
 from figures.periods import PeriodSpec
@@ -189,7 +190,7 @@ def _misspelt_between(sc: Scan, cat: Catalogue, a: int, b: int) -> bool:
     """A mistyped word between the name and its number ("BHXH khu công ngghiệp: 273"): the name read may be
     only the start of the one meant, so the reading is a guess."""
     vocab = lexicon_for(cat).vocab
-    return any(t[2].isalpha() and t[2] not in vocab and _near_word(t[2], vocab)
+    return any(t[2].isalpha() and t[2] not in vocab and not is_syllable(t[2]) and _near_word(t[2], vocab)
                for t in sc.toks if a <= t[0] and t[1] <= b)
 
 

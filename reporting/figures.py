@@ -39,6 +39,11 @@ class Recorded:
         return [c.indicator for c in self.changes]
 
 
+def values_for_change(s: Session, report: Report) -> dict[str, Values]:
+    """The report's values under its lock, read once with the write that follows (db.repo.reports)."""
+    return {k: (f.value, f.denominator, f.stated_rate) for k, f in reports.current_figures(s, report).items()}
+
+
 def values_of(s: Session, report: Report) -> dict[str, Values]:
     """The report's current figures by indicator."""
     return {f.indicator: (f.value, f.denominator, f.stated_rate) for f in reports.figures_of(s, report.id)}

@@ -54,7 +54,8 @@ def run_checks(s: Session, report: Report, *, complete: bool = True,
             continue
         if complete or row.rule not in COMPLETENESS_RULES or set(row.indicators) <= given:
             row.status, row.resolved_at = FIXED, at
-    s.flush()
+    if new:
+        s.flush()  # the new rows' ids name their buttons
     return new
 
 

@@ -52,7 +52,7 @@ async def test_backlog_after_downtime_is_processed_in_order_and_nothing_is_lost(
         officer = UpdateFactory(9101, "Nguyễn Thị Lan")
         await stack.channel.process_json(officer.text(f"/start {invite_code(db, UNIT, 'reporter')}"))
         # the bot was down while the officer kept working: 60 messages wait at Telegram
-        backlog = [officer.text("/baocao")] + [officer.text(f"cấp mới CCCD {100 + i}" if i % 4 == 0 else "/help")
+        backlog = [officer.text("/baocao")] + [officer.text(f"sửa cấp mới CCCD thành {100 + i}" if i % 4 == 0 else "/help")
                                                for i in range(1, BACKLOG)]
         for u in backlog:
             fake_tg.push_update(u)

@@ -235,6 +235,14 @@ def test_a_name_matched_only_through_a_typo_is_a_guess():
     assert data[0]["guess"] is True and "guess" not in data[1]
 
 
+def test_only_a_misspelt_word_between_a_name_and_its_number_makes_a_guess():
+    # a slip of the thumb ("ngghiệp") may hide the rest of the name meant; real words ("ngày", "tổ chức") do not
+    assert [f.guess for f in parse_message("BHXH khu công ngghiệp: 273/273").figures] == [True]
+    assert [f.guess for f in parse_message("BHXH khu công nghiệp (danh sách ngày 10/8) đã cập nhật: 273/273").figures] \
+        == [False]
+    assert [f.guess for f in parse_message("Điều chỉnh thông tin chủ hộ trên DC01 mở rộng: 00/00").figures] == [False]
+
+
 def test_a_year_named_in_a_figures_own_clause_goes_with_it():
     res = parse_message("Số hóa đầu vào năm 2022: 6.065/6.588; năm 2023: 6.702/6.715",
                         context=ParseContext(today=date(2024, 3, 5)))

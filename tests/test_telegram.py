@@ -253,7 +253,7 @@ async def test_bad_input_gets_short_vietnamese_answers_and_changes_nothing(tg, f
     fake_tg.files["fakepdf"] = b"not a pdf at all"
     before = counts(db)
     cases = [
-        (u.text("cấp CCCD 60 " * 900), "quá dài"),
+        (u.text("cấp CCCD 60 " * 3500), "quá dài"),
         (u.sticker(), "chữ"),
         (u.voice(), "chữ"),
         (u.document("exe", "virus.exe", 1000, "application/octet-stream"), "chỉ nhận tệp"),

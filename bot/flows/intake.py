@@ -34,7 +34,7 @@ from figures.types import FigureInput
 from knowledge.catalogue import Catalogue, Indicator, Section, load_catalogue
 from knowledge.vocabulary import status_name
 from reporting import periods
-from reporting.figures import previous_level, record_figures, value_problem, value_text, values_of
+from reporting.figures import previous_level, record_figures, value_problem, value_text, values_for_change, values_of
 
 FLOW = "intake"
 WRITERS = ("reporter",)
@@ -213,11 +213,12 @@ def _example(ind: Indicator) -> str | None:
     return f"{phrase} {'12/12' if ind.pair else '12'}" if phrase else None
 
 
-def ask_next(ctx: Ctx, report: Report, intro: str = "") -> None:
-    """Ask the next group of missing indicators (or say the template is complete)."""
+def ask_next(ctx: Ctx, report: Report, intro: str = "", have: set[str] | None = None) -> None:
+    """Ask the next group of missing indicators (or say the template is complete); `have`: the indicators the
+    report has, when the caller just read them."""
     cat = load_catalogue()
     st = ctx.flow_state(IntakeState) or IntakeState()
-    have = set(values_of(ctx.s, report))
+    have = set(values_of(ctx.s, report)) if have is None else have
     section, group = _next_group(cat, report, have, set(st.skipped))
     if section is None:
         ctx.clear_flow()
@@ -294,7 +295,7 @@ def take_figures(ctx: Ctx, figs: list[ParsedFigure], res: ParseResult, *, explic
     reports.ensure_editable(report)
     st = ctx.flow_state(IntakeState) or IntakeState()
     dropped = list(st.pending)
-    have = values_of(ctx.s, report)
+    have = values_for_change(ctx.s, report)
     answering = set(st.asked) if ctx.state.step == "ask" else set()
     cat = load_catalogue()
     certain, pending, refused = [], [], []
@@ -382,7 +383,7 @@ def _after_storing(ctx: Ctx, report: Report, st: IntakeState, rec, out: list[str
     if st.asked and not set(st.asked) & set(rec.stored):  # the officer sent other figures: move on, not again
         skipped = sorted(set(skipped) | set(st.asked))
     ctx.enter(IntakeState(skipped=skipped), "ask")
-    ask_next(ctx, report)
+    ask_next(ctx, report, have={f.indicator for f in rec.current})
 
 
 _BARE_NUMBER = re.compile(r"\d[\d.,]*")

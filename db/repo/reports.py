@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session, joinedload
 
 from common.errors import ReportLocked
-from db.models import Figure, FigureRevision, Period, Report, ReportStatus
+from db.models import Figure, FigureRevision, Period, Report, ReportStatus, utcnow
 from db.repo.sql import insert_if_absent, is_postgres
 
 
@@ -71,10 +71,29 @@ def figures_of(s: Session, report_id: int) -> list[Figure]:
     return list(s.scalars(select(Figure).where(Figure.report_id == report_id).order_by(Figure.indicator)))
 
 
-def _current(s: Session, report: Report) -> dict[str, Figure]:
-    """All the report's figures, fresh from the database (the caller holds the report's lock)."""
-    q = select(Figure).where(Figure.report_id == report.id).execution_options(populate_existing=True)
-    return {f.indicator: f for f in s.scalars(q)}
+_FIGURES = "report_figures"  # session.info key: report id -> its figures, read under the lock
+
+
+def current_figures(s: Session, report: Report) -> dict[str, Figure]:
+    """The report's figures under its lock, fresh from the database once per transaction; the writes below keep
+    the result current (a caller that checks values before writing and the write share one read)."""
+    lock(s, report)
+    cache = s.info.setdefault(_FIGURES, {})
+    if report.id not in cache:
+        q = select(Figure).where(Figure.report_id == report.id).execution_options(populate_existing=True)
+        cache[report.id] = {f.indicator: f for f in s.scalars(q)}
+    return cache[report.id]
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, _previous) -> None:
+    """A rolled-back savepoint undoes writes the read-once figures and the held locks may reflect."""
+    session.info.pop(_FIGURES, None)
+    session.info.pop("locked_reports", None)
+
+
+_NEW_FIGURE = ("report_id", "indicator", "value", "denominator", "stated_rate", "note", "updated_by", "source",
+               "source_text")
 
 
 class Values(NamedTuple):
@@ -98,10 +117,9 @@ class Batch(NamedTuple):
 def set_figures(s: Session, report: Report, items: list[Values], *, officer_id: int | None = None,
                 source: str = "", source_text: str = "") -> Batch:
     """Insert or update figures, one revision per change (unchanged values write none), in one flush."""
-    lock(s, report)
+    current = current_figures(s, report)
     ensure_editable(report)
-    current = _current(s, report)
-    written, revisions, text = [], [], source_text[:2000]
+    written, revisions, added, text = [], [], [], source_text[:2000]
     for item in items:
         f = current.get(item.indicator)
         old = (f.value, f.denominator, f.stated_rate) if f else None
@@ -109,9 +127,9 @@ def set_figures(s: Session, report: Report, items: list[Values], *, officer_id: 
         if f is not None and old == new:
             written.append(Written(f, False, old))
             continue
-        if f is None:
-            f = current[item.indicator] = Figure(report_id=report.id, indicator=item.indicator, value=new[0])
-            s.add(f)
+        if f is None:  # inserted below with the others, in one statement
+            f = current[item.indicator] = Figure(report_id=report.id, indicator=item.indicator, note="")
+            added.append(f)
         f.value, f.denominator, f.stated_rate = new
         f.updated_by, f.source, f.source_text = officer_id, source, text
         o = old or (None, None, None)
@@ -122,6 +140,10 @@ def set_figures(s: Session, report: Report, items: list[Values], *, officer_id: 
     if revisions:
         touch(report)
         s.flush()
+        if added:
+            s.execute(insert(Figure), [{c: getattr(f, c) for c in _NEW_FIGURE} | {"updated_at": utcnow()}
+                                       for f in added])
+            s.info[_FIGURES].pop(report.id)  # the inserted rows are read again if this transaction needs them
         s.execute(insert(FigureRevision), revisions)  # one statement for the whole batch
     return Batch(written, sorted(current.values(), key=lambda f: f.indicator))
 
@@ -136,9 +158,9 @@ def set_figure(s: Session, report: Report, indicator: str, value: float, *, deno
 
 def delete_figure(s: Session, report: Report, indicator: str, *, officer_id: int | None = None,
                   source: str = "", source_text: str = "") -> bool:
-    lock(s, report)
+    current = current_figures(s, report)
     ensure_editable(report)
-    f = _current(s, report).get(indicator)
+    f = current.pop(indicator, None)
     if f is None:
         return False
     s.add(FigureRevision(report_id=report.id, indicator=indicator, action="delete", old_value=f.value,
