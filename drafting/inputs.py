@@ -70,6 +70,7 @@ class DraftInput:
     subject: str = ""  # override of the generated subject line (review reports)
     doc_symbol: str = "BC-UBND"
     structure: Structure | None = None  # the unit's report structure; None = the built-in default
+    source_note: str = ""  # where the figures come from (a province's roll-up), for a part marked "nguồn số liệu"
 
     @property
     def period(self) -> PeriodSpec:

@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session
 
 from common import clock
 from db.models import Report
+from drafting import unit_structures
+from drafting.changes import snapshot
 from drafting.from_db import draft_input
 from drafting.inputs import DraftInput
 from drafting.province_template import PROVINCE_TEMPLATE_PATH
 from drafting.render import RenderResult, document_context
-from drafting.sections import Block, Body, Slot, _bullets, build_body
-from drafting.sentences import SentenceWriter
+from drafting.sections import build_body
+from drafting.structure import preset
 from drafting.wording import in_period
 from figures.periods import PREVIOUS_NAMES
 from knowledge.catalogue import Catalogue, load_catalogue
@@ -30,8 +32,6 @@ from province.key_figures import KEY_FIGURES
 from province.overview import overview
 from province.rollup import Rollup, roll_up
 from province.status import STATUS_NAMES, is_approved
-
-SERVICES_GROUP = 1  # the essential public services belong to the first utility group
 
 
 @dataclass
@@ -72,6 +72,9 @@ def _rows(cat: Catalogue, ov, completeness: Completeness) -> tuple[list[CommuneR
     return rows, left_out
 
 
+PROVINCE_PRESET = "tinh"  # the outline of a province's report unless its admin saved one (knowledge/templates/mau)
+
+
 def province_input(s: Session, report: Report, report_date: date, tz: str = clock.VIETNAM,
                    now: datetime | None = None) -> ProvinceDraftInput:
     cat = load_catalogue()
@@ -79,63 +82,37 @@ def province_input(s: Session, report: Report, report_date: date, tz: str = cloc
     ov = overview(s, report.unit, own.period, now or clock.now(), tz, cat=cat)
     with_own = ov.rollup(with_own=True)
     previous = ov.comparison(with_own, with_own=True)
-    base = replace(own, current=with_own.as_period_figures(),
-                   history=[previous.as_period_figures()] if previous else [])
     rows, left_out = _rows(cat, ov, ov.completeness)
     communes = ov.rollup()
     total = CommuneRow("", f"Tổng ({communes.coverage} đơn vị đã duyệt)", "",
                        [k.text(communes) for k in KEY_FIGURES])
-    return ProvinceDraftInput(base, communes, previous, left_out,
-                              len(ov.own_figures), rows, total)
+    saved = unit_structures.current(s, report.unit_id, report.period.kind)
+    base = replace(own, current=with_own.as_period_figures(),
+                   history=[previous.as_period_figures()] if previous else [],
+                   structure=saved.structure if saved.source else preset(PROVINCE_PRESET),
+                   source_note=_source_note(own, communes, previous, left_out, len(ov.own_figures)))
+    return ProvinceDraftInput(base, communes, previous, left_out, len(ov.own_figures), rows, total)
 
 
-def _group_sentences(w: SentenceWriter, cat: Catalogue, group: int | None, section: str | None = None) -> list[str]:
-    """Sentences of one utility group's indicators (or, for group None, one section's indicators outside the
-    groups), services excluded, in catalogue order."""
-    return [w.sentence(i.id) for i in cat.indicators.values()
-            if i.utility_group == group and (section is None or i.section == section) and i.id in w.figs
-            and i.service is None and i.id not in w.absorbed]
-
-
-def _intro(inp: ProvinceDraftInput) -> str:
-    t = inp.totals
-    text = f"Số liệu tổng hợp từ báo cáo đã được duyệt của {t.coverage} đơn vị cấp xã"
-    if inp.own_count:
+def _source_note(own: DraftInput, totals: Rollup, previous: Rollup | None, not_included: list[str],
+                 own_count: int) -> str:
+    """Whose figures the draft sums, who is missing, and what last period's comparison is over."""
+    text = f"Số liệu tổng hợp từ báo cáo đã được duyệt của {totals.coverage} đơn vị cấp xã"
+    if own_count:
         text += ", cộng số liệu của các sở, ngành của tỉnh"
     text += "."
-    if inp.not_included:
-        text += f" Chưa có báo cáo được duyệt nên chưa tổng hợp: {', '.join(inp.not_included)}."
-    if inp.previous is not None and len(inp.previous.included) < len(t.included):
-        text += (f" So sánh với {PREVIOUS_NAMES[inp.base.period.kind]} trên cùng các đơn vị "
-                 f"({len(inp.previous.included)} đơn vị có báo cáo được duyệt cả hai kỳ).")
-    text += " Chi tiết từng đơn vị tại Phụ lục."
-    return text
-
-
-def _results(inp: ProvinceDraftInput, cat: Catalogue, w: SentenceWriter) -> tuple[list[Block], list[Slot]]:
-    blocks, slots = [Block("p", _intro(inp))], []
-    parts = [(f"nhom_{g}", name, _group_sentences(w, cat, g)) for g, name in cat.utility_groups.items()]
-    parts += [(s.id, s.name, _group_sentences(w, cat, None, s.id)) for s in cat.sections if s.id != "chi_dao"]
-    for key, title, sentences in parts:
-        content = _bullets(sentences)
-        if key == f"nhom_{SERVICES_GROUP}":
-            services = [t for t in (w.service_sentence(s) for s in cat.services.values()) if t]
-            if services:
-                content += [Block("p", "- Kết quả thực hiện các dịch vụ công thiết yếu:")] + _bullets(services, "+")
-        if content:
-            slots.append(Slot(key, title, str(len(slots) + 1)))
-            blocks += [Block("h2", f"{len(slots)}. {title}"), *content]
-    return blocks, slots
-
-
-def build_province_body(inp: ProvinceDraftInput, cat: Catalogue) -> Body:
-    return build_body(inp.base, cat, results=lambda _base, cat_, w: _results(inp, cat_, w))
+    if not_included:
+        text += f" Chưa có báo cáo được duyệt nên chưa tổng hợp: {', '.join(not_included)}."
+    if previous is not None and len(previous.included) < len(totals.included):
+        text += (f" So sánh với {PREVIOUS_NAMES[own.period.kind]} trên cùng các đơn vị "
+                 f"({len(previous.included)} đơn vị có báo cáo được duyệt cả hai kỳ).")
+    return text + " Chi tiết từng đơn vị tại Phụ lục."
 
 
 def render_province(inp: ProvinceDraftInput, out: Path, cat: Catalogue | None = None) -> RenderResult:
     cat = cat or load_catalogue()
     base = inp.base
-    body = build_province_body(inp, cat)
+    body = build_body(base, cat)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     d = base.report_date
@@ -153,4 +130,4 @@ def render_province(inp: ProvinceDraftInput, out: Path, cat: Catalogue | None = 
                f"đã duyệt" + (f" và {inp.own_count} chỉ tiêu của sở, ngành." if inp.own_count else "."),
                f"{len(body.writer.used)} số liệu trong dự thảo; phụ lục: {'có' if appendix else 'không'} "
                "bảng các đơn vị cấp xã."]
-    return RenderResult(out, None, warnings, summary)
+    return RenderResult(out, None, warnings, summary, snapshot(base, body))

@@ -136,7 +136,9 @@ class _Layout:
         """The part's blocks (heading first), or [] when it has nothing to say."""
         before = set(self.w.used)
         own = _paragraphs(self.inp.narrative.get(part.key, ""))
-        figures = [b for sec in part.figures for b in _bullets(self.w.section_sentences(sec))]
+        source = _paragraphs(self.inp.source_note) if part.source else []
+        figures = [b for g in part.groups for b in _bullets(self.w.group_sentences(g))]
+        figures += [b for sec in part.figures for b in _bullets(self.w.section_sentences(sec))]
         figures += self.services(part)
         children: list[Block] = []
         slots_at = len(self.body.slots)
@@ -157,7 +159,7 @@ class _Layout:
         self.body.slots.insert(slots_at, Slot(part.key, title, number))
         self.body.sections.insert(slots_at, Section(part.key, f"{label} {title}", "\n".join(b.text for b in own),
                                                     sorted(self.w.used - before)))
-        return [Block(("h1", "h2", "h3")[min(depth, 2)], f"{label} {heading}"), *own, *figures, *children]
+        return [Block(("h1", "h2", "h3")[min(depth, 2)], f"{label} {heading}"), *source, *own, *figures, *children]
 
 
 def build_body(inp: DraftInput, cat: Catalogue) -> Body:

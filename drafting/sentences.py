@@ -15,6 +15,7 @@ computed here; a figure that is not stored is not written at all.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -255,19 +256,26 @@ class SentenceWriter:
     def section_sentences(self, section_id: str) -> list[str]:
         """Sentences of a section's own indicators (services excluded), in catalogue order, except that the whole
         a remainder is a share of comes just before the figures it is the whole of."""
-        alone = [i.id for i in self.cat.in_section(section_id) if self._stands_alone(i.id, section_id)]
-        later = {w for i in alone for w in self._wholes_of(i)}
-        return [s for i in alone if i not in later for s in self._with_wholes(i, section_id)]
+        return self._sentences_of(lambda ind: ind.section == section_id)
 
-    def _with_wholes(self, ind_id: str, section_id: str) -> list[str]:
-        if not self._stands_alone(ind_id, section_id):
+    def group_sentences(self, group: int) -> list[str]:
+        """The same for the indicators of one utility group of QĐ 06 (a province's report is laid out by them)."""
+        return self._sentences_of(lambda ind: ind.utility_group == group)
+
+    def _sentences_of(self, belongs: Callable[[Indicator], bool]) -> list[str]:
+        alone = [i.id for i in self.cat.indicators.values() if belongs(i) and self._stands_alone(i.id, belongs)]
+        later = {w for i in alone for w in self._wholes_of(i)}
+        return [s for i in alone if i not in later for s in self._with_wholes(i, belongs)]
+
+    def _with_wholes(self, ind_id: str, belongs: Callable[[Indicator], bool]) -> list[str]:
+        if not self._stands_alone(ind_id, belongs):
             return []
-        wholes = [s for w in self._wholes_of(ind_id) for s in self._with_wholes(w, section_id)]
+        wholes = [s for w in self._wholes_of(ind_id) for s in self._with_wholes(w, belongs)]
         return wholes + [self.sentence(ind_id)]
 
-    def _stands_alone(self, ind_id: str, section_id: str) -> bool:
+    def _stands_alone(self, ind_id: str, belongs: Callable[[Indicator], bool]) -> bool:
         ind = self.cat.indicators[ind_id]
-        return (ind_id in self.figs and ind.service is None and ind.section == section_id
+        return (ind_id in self.figs and ind.service is None and belongs(ind)
                 and ind_id not in self.absorbed and ind_id not in self.used)
 
     def _wholes_of(self, ind_id: str) -> list[str]:

@@ -14,9 +14,11 @@ in the draft, where parts with neither text nor figures are left out. Markers af
 asked for this part's text; "hỏi: câu hỏi" to word the question), "số liệu: A; B" (these catalogue sections'
 figure sentences), "số liệu còn lại" (every figure section placed nowhere else, each as a sub-part), "dịch vụ
 công[: bộ/ngành]" (the essential services block), "x/y: trực tuyến/tiếp nhận" (services written as x/y with
-their rate). A "+" line names one service as the unit writes it; listed services are the only ones in the block,
-in that order. "{trong kỳ}" and "{kỳ tới}" become "trong tuần", "tuần tới" …. Lines before the first numbered
-line and lines starting with "#" are ignored.
+their rate), "nhóm tiện ích: 1; 2" (the figure sentences of these utility groups of QĐ 06, services aside),
+"nguồn số liệu" (where the figures come from, e.g. which communes' approved reports a province sums). A "+"
+line names one service as the unit writes it; listed services are the only ones in the block, in that order.
+"{trong kỳ}" and "{kỳ tới}" become "trong tuần", "tuần tới" …. Lines before the first numbered line and lines
+starting with "#" are ignored.
 """
 from __future__ import annotations
 
@@ -68,6 +70,8 @@ class Part:
     rest: bool = False
     services: Services | None = None
     parts: list[Part] = field(default_factory=list)
+    groups: list[int] = field(default_factory=list)  # utility groups of QĐ 06 whose figures the part writes
+    source: bool = False  # the draft's note on where its figures come from opens this part
 
     def walk(self):
         yield self
@@ -289,11 +293,15 @@ def _part(ln: _Line, used: set[str], cat: Catalogue, vocab: Vocabulary) -> Part:
         elif h == "x y" and value:
             part.services = part.services or Services()
             part.services.pair = value
+        elif h == "nhom tien ich" and value:
+            part.groups = _groups(value, cat)
+        elif h == "nguon so lieu":
+            part.source = True
         else:
             raise InvalidInput(f"Không hiểu «{marker}» ở mục «{ln.title}». Dùng: hỏi; số liệu: …; số liệu còn lại; "
-                               "dịch vụ công; x/y: …")
+                               "dịch vụ công; x/y: …; nhóm tiện ích: …; nguồn số liệu")
     known = vocab.part_for(ln.title)
-    if known is not None and not (part.ask or part.figures or part.rest or part.services):
+    if known is not None and not (part.ask or part.figures or part.rest or part.services or part.groups):
         known = None  # a heading that only groups sub-parts leaves the name to the one the officer writes
     if known is not None and known.key not in used:
         part.key = known.key
@@ -306,6 +314,15 @@ def _part(ln: _Line, used: set[str], cat: Catalogue, vocab: Vocabulary) -> Part:
     if part.ask == "-":
         part.ask = known.ask if known is not None and known.key == part.key else part.title
     return part
+
+
+def _groups(text: str, cat: Catalogue) -> list[int]:
+    """'1; 2' -> [1, 2], each a utility group of the catalogue."""
+    pieces = [p.strip() for p in re.split(r"[;,]", text) if p.strip()]
+    if not all(p.isdigit() and int(p) in cat.utility_groups for p in pieces):
+        raise InvalidInput(f"Nhóm tiện ích «{text}» không có. Các nhóm: "
+                           f"{', '.join(str(g) for g in cat.utility_groups)}.")
+    return [int(p) for p in pieces]
 
 
 def _add_service(stack: list[Part], ln: _Line, cat: Catalogue) -> None:
@@ -336,6 +353,10 @@ def to_outline(st: Structure, cat: Catalogue | None = None, vocab: Vocabulary | 
             marks.append("số liệu: " + "; ".join(names_by_id.get(f, f) for f in part.figures))
         if part.rest:
             marks.append("số liệu còn lại")
+        if part.groups:
+            marks.append("nhóm tiện ích: " + "; ".join(map(str, part.groups)))
+        if part.source:
+            marks.append("nguồn số liệu")
         if part.services is not None:
             marks.append("dịch vụ công" + (f": {part.services.ministry}" if part.services.ministry else ""))
             if part.services.pair:

@@ -25,7 +25,7 @@ def _officer_messages(user: str) -> list[list[str]]:
     base = 100 if user == OFFICERS[0] else 5000
     return [
         [f"{month}: cấp CCCD 60, mới 33, đổi 11, lại 16" for month in MONTHS],
-        [f"định danh {base + i}" for i in range(SAME_FIGURE)],
+        [f"sửa định danh thành {base + i}" for i in range(SAME_FIGURE)],
         [f"thêm vào kiến nghị: {user} đề nghị điều {WORDS[i]}" for i in range(APPENDS)]  # no digits: text,
     ]
 

@@ -166,6 +166,7 @@ def test_number_labels(numbering, path, label):
     ("1.1. Kết quả", "mục lớn"),
     ("Mẫu của tôi", "chưa có mục nào"),
     ("I. Dịch vụ | dịch vụ công\n+ Thủ tục lạ | dịch vụ: không có", "Không rõ dịch vụ công"),
+    ("I. Kết quả | nhóm tiện ích: 7", "Nhóm tiện ích «7» không có"),
 ])
 def test_bad_outlines_are_refused_with_the_line_at_fault(outline, message):
     with pytest.raises(InvalidInput, match=message):
@@ -178,6 +179,25 @@ def test_presets_are_valid_and_the_default_keeps_the_usual_parts():
         st = preset(stem)
         assert to_outline(parse_outline(to_outline(st))) == to_outline(st)
     assert [p.key for p in preset("mac_dinh").asked()] == ["chi_dao", "ton_tai", "nhiem_vu", "kien_nghi"]
+
+
+def test_parts_by_utility_group_write_their_groups_figures_and_the_rest_goes_after(tmp_path):
+    outline = ("I. Kết quả {trong kỳ} | nguồn số liệu | số liệu còn lại\n"
+               "1. Công dân số | nhóm tiện ích: 3\n"
+               "2. Dịch vụ công | nhóm tiện ích: 1 | dịch vụ công\n")
+    st = parse_outline(outline)
+    assert [p.groups for p in st.parts[0].parts] == [[3], [1]] and st.parts[0].source
+    assert to_outline(parse_outline(to_outline(st))) == to_outline(st)
+    inp = DraftInput.from_json({**copy.deepcopy(WEEK), "structure": outline})
+    inp.source_note = "Số liệu tổng hợp từ 3 đơn vị."
+    doc = Document(str(render(inp, tmp_path / "g.docx").path))
+    text = [p.text for p in doc.paragraphs]
+    start = text.index("1. Công dân số")
+    assert text[start - 1] == "Số liệu tổng hợp từ 3 đơn vị."  # the note opens the part that asks for it
+    services = text.index("2. Dịch vụ công")
+    assert any(t.startswith("- Thu nhận") and "CCCD" in t for t in text[start:services])  # group 3: CCCD
+    assert "- Kết quả thực hiện các dịch vụ công thiết yếu:" in text[services:]
+    assert any("tuyên truyền" in t.lower() for t in text[services:])  # no group: written after, in its section
 
 
 def _seed(prefix: str) -> str:

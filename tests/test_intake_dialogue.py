@@ -323,6 +323,15 @@ def test_a_period_named_with_the_figures_selects_that_report(demo_app, officer_c
     assert open_figures(db)["cccd.thu_nhan"] == (200, None)
 
 
+def test_a_labelled_period_in_a_new_chat_opens_only_that_report(demo_app, officer_chat):
+    db, _ = demo_app
+    with db.session() as s:
+        before = s.scalar(select(func.count()).select_from(Report))
+    assert "Đã ghi vào báo cáo tháng 01/2024" in officer_chat().say("tháng 01/2024: cấp CCCD 60, mới 33, đổi 11, lại 16")
+    with db.session() as s:  # no empty report of this week made on the way
+        assert s.scalar(select(func.count()).select_from(Report)) == before + 1
+
+
 def test_approver_asking_for_the_report_sees_progress(demo_app, officer_chat):
     officer_chat().say("định danh 54")
     reply = officer_chat("lanh_dao").say("/baocao")

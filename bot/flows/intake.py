@@ -267,14 +267,14 @@ def _parse(ctx: Ctx, target: str | None) -> tuple[list[ParsedFigure], ParseResul
 def _report_for(ctx: Ctx, res: ParseResult) -> tuple[Report, PeriodSpec | None]:
     """The report a message's figures go to, and a period it only mentions in passing (asked about first)."""
     unit = ctx.require_role(*WRITERS)
-    current = active_report(ctx, *WRITERS)
     if res.period is None:
-        return current, None
+        return active_report(ctx, *WRITERS), None
     spec = on_calendar(res.period, periods.unit_calendar(unit))
+    if _labelled_period(ctx, unit, ctx.text) == spec:  # before any other report is opened: none is made empty
+        return open_report(ctx, unit, spec), None
+    current = active_report(ctx, *WRITERS)
     if (current.period.kind, current.period.start, current.period.end) == (spec.kind, spec.start, spec.end):
         return current, None
-    if _labelled_period(ctx, unit, ctx.text) == spec:
-        return open_report(ctx, unit, spec), None
     return current, spec
 
 
