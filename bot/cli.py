@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 
@@ -577,9 +577,10 @@ def admin_failed_updates(limit: int = typer.Option(50, help="Số dòng gần nh
     from db.repo import inbox
 
     with _admin_db().session() as s:
-        rows = [{"at": r.created_at.isoformat(timespec="seconds"), "channel": r.channel, "update_id": r.update_id,
-                 "attempts": r.attempts, "error": r.error, "payload": r.payload}
-                for r in inbox.failed_updates(s, limit)]
+        rows: list[dict[str, Any]] = [
+            {"at": r.created_at.isoformat(timespec="seconds"), "channel": r.channel, "update_id": r.update_id,
+             "attempts": r.attempts, "error": r.error, "payload": r.payload}
+            for r in inbox.failed_updates(s, limit)]
     if json_out:
         typer.echo(json.dumps(rows, ensure_ascii=False))
         return

@@ -97,7 +97,7 @@ def _add_figures(s: Session, batch: list[tuple[Report, dict]]) -> None:
         s.execute(insert(FigureRevision), revisions)
 
 
-def _outcome(code: str, period: PeriodSpec, due: datetime, now: datetime) -> tuple[str, datetime | None]:
+def _outcome(code: str, period: PeriodSpec, due: datetime, now: datetime) -> tuple[str | None, datetime | None]:
     """(status, submission time) of a commune's report: None status = no report."""
     rnd = random.Random(f"{code}:{period.kind}:{period.start}")
     if now < due:  # deadline ahead: some approved already, some still in progress, a few not started
@@ -125,6 +125,7 @@ def _history(s: Session, unit: Unit, periods: list[tuple[Period, dict]], now: da
         report = Report(unit_id=unit.id, period_id=period.id, status=status, narrative={}, options={},
                         request=REQUEST)
         if status == APPROVED:
+            assert handed_in is not None  # _outcome times every approved report
             report.submitted_at = min(handed_in, now)
             report.approved_at = min(handed_in + timedelta(hours=3), now)
         s.add(report)
@@ -157,6 +158,7 @@ def seed_province(s: Session, today: date, hoa_an: Unit) -> Unit:
     with s.no_autoflush:
         for unit in communes[1:]:
             salt = zlib.crc32(unit.code.encode())
+            assert unit.population is not None  # _communes gives every demo commune one
             scale = unit.population / REFERENCE_POPULATION
             periods = [(rows[w], {**_weekly_figures(w, salt, scale), **_cumulative(w.end, anchor, scale)})
                        for w in weeks]

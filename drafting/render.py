@@ -33,7 +33,7 @@ class RenderResult:
 
 def _service_rows(inp: DraftInput, cat: Catalogue) -> list[dict]:
     figs = inp.current.by_indicator()
-    rows = []
+    rows: list[dict] = []
     for svc in cat.services.values():
         received, online = figs.get(f"dvc.{svc.id}.tiep_nhan"), figs.get(f"dvc.{svc.id}.truc_tuyen")
         if received is None and online is None:

@@ -56,7 +56,7 @@ class Body:
     blocks: list[Block] = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)  # the parts shown, in order
     sections: list[Section] = field(default_factory=list)
-    writer: SentenceWriter | None = None
+    writer: SentenceWriter = field(kw_only=True)  # always set: the body's sentences come from it
 
 
 def _rest_parts(st: Structure, cat: Catalogue) -> list[Part]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
 from common.vntext import fold
@@ -51,7 +52,7 @@ def _columns(cat: Catalogue, kind: str, rows: list[list[FigureInput]]) -> list[t
     """(column, header, indicator-or-None-for-denominator) for the indicator columns."""
     present = {f.indicator for figs in rows for f in figs}
     with_denominator = {f.indicator for figs in rows for f in figs if f.denominator is not None}
-    out = []
+    out: list[tuple[str, str, str | None]] = []
     for i in _indicator_order(cat, present | set(cat.template(kind))):
         ind = cat.get(i)
         name = f"{ind.name} ({ind.unit})" if ind else i
@@ -112,6 +113,7 @@ def write_xlsx(table: Table, path: Path) -> Path:
     """Row 1: Vietnamese headers; row 2: the column ids (as in the CSV); both frozen with the unit columns."""
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook starts with one worksheet, active
     ws.title = "Tong hop"
     ws.append(table.headers)
     ws.append(table.columns)

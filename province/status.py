@@ -9,7 +9,7 @@ DRAFT, SUBMITTED, APPROVED, RETURNED = (ReportStatus.DRAFT, ReportStatus.SUBMITT
                                         ReportStatus.RETURNED)
 MISSING = "missing"  # no report row at all for the period (not a stored status)
 
-STATUS_NAMES = {**{s: status_name(s) for s in ReportStatus}, MISSING: "chưa có báo cáo"}
+STATUS_NAMES: dict[str, str] = {**{s: status_name(s) for s in ReportStatus}, MISSING: "chưa có báo cáo"}
 
 
 def is_approved(status: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -176,7 +177,7 @@ def notes(question: str, cites: list[Citation], skip: Directive | None = None) -
     return out
 
 
-def extractive(question: str, cites: list[Citation], refs: list[str] = ()) -> str:
+def extractive(question: str, cites: list[Citation], refs: Sequence[str] = ()) -> str:
     lines = []
     first = load_library().get(cites[0].so_hieu) if cites and cites[0].provenance != "bao_cao" else None
     named_first = bool(refs) and bool(cites) and cites[0].so_hieu in refs
@@ -218,11 +219,18 @@ def not_in_library(missing: list[str], library_titles: list[str]) -> Answer:
                     library_titles)
 
 
+def _number(mention: str) -> str:
+    """The document number of a mention ("877" of "công văn 877/TCT-CAT"), without leading zeros."""
+    digits = re.search(r"\d+", mention)
+    if digits is None:  # document_mentions only gives mentions with a number
+        raise ValueError(f"no number in {mention!r}")
+    return digits.group(0).lstrip("0")
+
+
 def missing_documents(question: str, refs: list[str], hits: list[Hit]) -> list[str]:
     """Documents the question names (by number, or a law by name) that the library does not hold."""
     numbers = {r.split("/", 1)[0].lstrip("0") for r in refs}
-    out = [m for m in document_mentions(question)
-           if (re.search(r"\d+", m).group(0).lstrip("0") not in numbers)]
+    out = [m for m in document_mentions(question) if _number(m) not in numbers]
     known = {fold(x) for d in load_library().directives for x in [d.title, *d.aliases] if fold(x).startswith("luat ")}
     known |= {fold(h.meta.get("title", "")) for h in hits if fold(h.meta.get("title", "")).startswith("luat ")}
     for law in law_mentions(question):

@@ -14,12 +14,15 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from common.errors import InvalidInput
 from common.settings import Settings
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 
 
 class Embedder(Protocol):
@@ -67,7 +70,7 @@ class SentenceTransformerEmbedder:
         self.model_id = f"st:{self.path}"
         self.threads = threads
         self.query_prefix, self.passage_prefix = query_prefix, passage_prefix
-        self._model = None
+        self._model: SentenceTransformer | None = None
 
     @property
     def model(self):

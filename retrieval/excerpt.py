@@ -52,7 +52,8 @@ def cut(sentence: str, limit: int) -> str:
     if enum is None:
         return sentence[:limit].rsplit(" ", 1)[0] + " …"
     lead, items = enum
-    kept, size = [], len(lead)
+    kept: list[str] = []
+    size = len(lead)
     for item in items:
         if size + len(item) > limit and kept:
             break

@@ -13,9 +13,10 @@ import argparse
 import re
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import yaml
 
@@ -35,6 +36,26 @@ _DATE = re.compile(r"\b0?(\d{1,2})/0?(\d{1,2})/(\d{4})\b")
 def _facts(text: str) -> str:
     """Folded, with dates in one form: "01/07/2024" and "1/7/2024" state the same fact."""
     return _DATE.sub(r"\1/\2/\3", fold(text))
+
+
+class Cited(Protocol):
+    @property
+    def so_hieu(self) -> str: ...
+    @property
+    def section(self) -> str: ...
+    @property
+    def excerpt(self) -> str: ...
+
+
+class Answered(Protocol):
+    """What the checks read of an answer (retrieval.answer.Answer, or any other version's)."""
+
+    @property
+    def answer(self) -> str: ...
+    @property
+    def found(self) -> bool: ...
+    @property
+    def citations(self) -> Iterable[Cited]: ...
 
 
 @dataclass
@@ -63,7 +84,7 @@ def judge(q: dict, found: bool, cited: list[str], text: str, first_passage: str)
     return o
 
 
-def evaluate(ask: Callable[[str], object], questions: list[dict]) -> list[Outcome]:
+def evaluate(ask: Callable[[str], Answered], questions: list[dict]) -> list[Outcome]:
     """`ask(question)` returns an answer with .answer, .found and .citations (so_hieu, section, excerpt)."""
     out = []
     for q in questions:
@@ -102,13 +123,13 @@ def main(argv: list[str] | None = None) -> None:
 
     from common.settings import Settings
     from db import migrate
-    from retrieval.library import Library
+    from retrieval.library import Librarian
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="qa_eval_"))
     settings = Settings(_env_file=None, data_dir=data_dir)
     settings.ensure_dirs()
     migrate.upgrade(settings.db_url)
-    lib = Library(settings)
+    lib = Librarian(settings)
     lib.ensure_indexed()
     try:
         for path in args.files:

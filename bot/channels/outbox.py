@@ -14,9 +14,10 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from bot.messages import Button, Incoming, Reply, match_button
@@ -115,10 +116,11 @@ def persist_replies(s: Session, incoming: Incoming, replies: list[Reply]) -> Non
 
 def requeue_failed(s: Session, channel: str, chat_id: str) -> int:
     """The chat wrote again, so it is reachable: give its failed parts another chance, in order."""
-    res = s.execute(update(OutgoingMessage)
+    # an UPDATE runs through a cursor, whose result has the rowcount Session.execute's type leaves out
+    res = cast("CursorResult[Any]", s.execute(update(OutgoingMessage)
                     .where(OutgoingMessage.channel == channel, OutgoingMessage.chat_id == chat_id,
                            OutgoingMessage.status == "failed")
-                    .values(status="pending", next_attempt_at=_now()))
+                    .values(status="pending", next_attempt_at=_now())))
     return res.rowcount or 0
 
 
@@ -223,7 +225,7 @@ class Outbox:
 
     def _record_failure(self, row_id: int, attempts: int, e: SendError) -> None:
         if e.permanent:
-            values = {"status": "failed"}
+            values: dict[str, object] = {"status": "failed"}
             log.warning("%s send failed permanently (row %s): %s", self.sender.channel, row_id, e)
         else:
             delay = e.retry_after if e.retry_after is not None else backoff_seconds(

@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
@@ -43,6 +43,8 @@ def api_base(settings: Settings) -> str:
 
 
 def build_application(settings: Settings) -> Application:
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     base = api_base(settings)
     return (ApplicationBuilder()
             .token(settings.telegram_bot_token.get_secret_value())
@@ -199,12 +201,12 @@ class TelegramChannel:
     async def _handle(self, update: Update) -> None:
         uid = str(update.update_id)
         if update.callback_query is not None:
-            await self.gateway.handle(await self._button(update, uid))
+            await self.gateway.handle(await self._button(update.callback_query, uid))
             return
         msg = update.message
         if msg is None:
-            if update.edited_message is not None and update.edited_message.from_user is not None:
-                m = update.edited_message
+            m = update.edited_message
+            if m is not None and m.from_user is not None:
                 await self.gateway.answer(Incoming(CHANNEL, str(m.chat.id), str(m.from_user.id), update_id=uid),
                                           EDITED)
             return  # membership changes, channel posts ...: nothing to answer
@@ -224,10 +226,9 @@ class TelegramChannel:
                         else IMAGE if msg.photo else UNSUPPORTED)
         await self.gateway.handle(inc)
 
-    async def _button(self, update: Update, uid: str) -> Incoming:
-        q = update.callback_query
+    async def _button(self, q: CallbackQuery, uid: str) -> Incoming:
         label = ""
-        if q.message is not None and getattr(q.message, "reply_markup", None):
+        if isinstance(q.message, Message) and q.message.reply_markup:  # not an InaccessibleMessage
             label = next((b.text for row in q.message.reply_markup.inline_keyboard for b in row
                           if b.callback_data == q.data), "")
         try:  # stop the button's spinner and retire the keyboard, so a confirmation is pressed once

@@ -127,7 +127,7 @@ def _pending_upload(ctx: Ctx, doc_id: str | int | None) -> KnowledgeDocument | N
 def correct_field(ctx: Ctx) -> bool:
     m = re.match(r"^\s*([^:]{2,12}):\s*(.+)$", ctx.text)
     key = _FIELDS.get(fold(m.group(1))) if m else None
-    if key is None:
+    if m is None or key is None:
         return False
     try:
         st = ctx.flow_state(UploadState)

@@ -123,7 +123,7 @@ def _split_narrative(text: str, headings: dict[str, str]) -> tuple[str, dict[str
     for line in text.splitlines():
         m = _LABEL.match(line)
         key = folded.get(fold(m.group(1))) if m else None
-        if key is not None:
+        if m is not None and key is not None:
             current = key
             parts[key] = [line[m.end():].strip()]
         elif current is not None and not m and not line.strip().startswith("["):

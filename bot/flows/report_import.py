@@ -130,6 +130,7 @@ def on_button(ctx: Ctx) -> None:
 def _save(ctx: Ctx, st: ImportState) -> None:
     unit = ctx.require_role(*WRITERS)
     cat = load_catalogue()
+    assert st.period is not None  # the save button's handler checked it
     by_period: dict[tuple, list[Read]] = {}
     for r in st.figures:
         p = r.period or st.period

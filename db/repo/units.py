@@ -45,7 +45,7 @@ def ancestors(s: Session, unit: Unit) -> list[Unit]:
     """The units above `unit`, nearest first."""
     out, seen = [], {unit.id}
     while unit.parent_id is not None and unit.parent_id not in seen:
-        unit = s.get(Unit, unit.parent_id)
+        unit = s.get_one(Unit, unit.parent_id)
         seen.add(unit.id)
         out.append(unit)
     return out
