@@ -57,6 +57,7 @@ class Indexer:
         self._lock = threading.Lock()  # one sync at a time
         self._thread: threading.Thread | None = None
         self._again = threading.Event()
+        self._stopping = threading.Event()  # closing: a sync stops before its next embedding batch
 
     @property
     def vectors(self) -> VectorStore:
@@ -83,7 +84,7 @@ class Indexer:
             removed = self._remove(plan.remove)
             docs = load_sources(s, set(plan.add)) if plan.add else []
             added = self._add(docs, plan.add, progress)
-            if repair:
+            if repair and not self._stopping.is_set():
                 added += self.repair()
             with self.db.write() as c:
                 self.db.set_meta(c, "model", self.embedder.model_id)
@@ -121,15 +122,21 @@ class Indexer:
         for i, item in enumerate(todo):
             group.append(item)
             if sum(len(r) for _, r in group) >= WRITE_BATCH or i == len(todo) - 1:
-                done = self._write(group, versions, done, total, progress)
-                group = []
-        return total
+                written = self._write(group, versions, done, total, progress)
+                if written is None:  # stopped: the sources not written are planned again at the next start
+                    break
+                done, group = written, []
+        return done
 
     def _write(self, group: list[tuple[SourceDoc, list[ChunkRecord]]], versions: dict[str, str], done: int,
-               total: int, progress: Progress | None) -> int:
+               total: int, progress: Progress | None) -> int | None:
+        """Embed and write one group in one transaction; None when told to stop first (the vectors made so far
+        stay in the vector cache for the next start)."""
         recs = [r for _, rs in group for r in rs]
         vecs = []
         for i in range(0, len(recs), EMBED_BATCH):
+            if self._stopping.is_set():
+                return None
             vecs.append(self.embedder.embed_batch([r.text for r in recs[i:i + EMBED_BATCH]]))
             if progress:
                 progress(done + min(i + EMBED_BATCH, len(recs)), total)
@@ -193,6 +200,11 @@ class Indexer:
                         self.sync(s)
             except Exception:
                 log.exception("background library sync failed")
+
+    def stop(self) -> None:
+        """Stop syncing before the next embedding batch: the process is leaving (a group is written whole or
+        not at all)."""
+        self._stopping.set()
 
     def wait(self, timeout: float | None = None) -> None:
         t = self._thread

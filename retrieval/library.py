@@ -183,12 +183,13 @@ class Librarian:
         return row
 
     def close(self) -> None:
-        """Let running index writes finish (a half-written batch would only be redone), then release
+        """Stop indexing at the next embedding batch (the rest is indexed at the next start), then release
         everything. A warm-up still running only reads, so nothing waits for it."""
         with _librarians_lock:
             for key, lib in list(_librarians.items()):
                 if lib is self:
                     del _librarians[key]
+        self.indexer.stop()
         self._indexed.wait()
         self.indexer.wait()
         if self._db is not None:

@@ -154,6 +154,21 @@ def demo_library(demo_app, settings):
     lib.close()
 
 
+def test_a_closing_library_stops_indexing_after_a_batch_and_the_next_start_goes_on(demo_app, settings):
+    from retrieval.library import get_library
+
+    first = get_library(settings)
+    first.indexer.stop()  # the process is leaving while the first start-up indexes
+    first.ensure_indexed()
+    partial = len(first.index_db.chunk_ids())
+    first.close()
+    again = get_library(settings)
+    again.ensure_indexed()
+    full = again.index_db.chunk_ids()
+    again.close()
+    assert partial < len(full) and len(full) == len(set(full))
+
+
 def test_an_approval_is_indexed_alone_in_the_background(demo_library):
     db, lib = demo_library
     with db.session() as s:
