@@ -197,6 +197,7 @@ def draft(input_path: Path | None = typer.Option(None, "--input", help="REPORT.j
     elif unit and period:
         from db.session import Database
         from drafting.from_db import draft_input, report_by_label
+        from figures.unit_catalogue import unit_catalogue
 
         settings = get_settings()
         _db_ready(settings)
@@ -204,7 +205,8 @@ def draft(input_path: Path | None = typer.Option(None, "--input", help="REPORT.j
             report = report_by_label(s, unit, period)
             if report is None:
                 _fail(f"Không tìm thấy báo cáo {period!r} của đơn vị {unit!r}. / Report not found.")
-            result = render(draft_input(s, report, clock.today(settings.timezone)), out)
+            result = render(draft_input(s, report, clock.today(settings.timezone)), out,
+                            cat=unit_catalogue(s, report.unit_id))
     else:
         _fail("Cần --input REPORT.json, hoặc --unit MÃ --period KỲ. / Give --input, or --unit and --period.")
     if json_out:

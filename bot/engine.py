@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -26,6 +26,9 @@ from common.vntext import fold, nfc
 from db.models import ConversationState, Membership, Officer, Unit
 from db.repo import channel_state, people
 from db.session import Database
+
+if TYPE_CHECKING:
+    from knowledge.catalogue import Catalogue
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +95,15 @@ class Ctx:
     def roles(self) -> set[str]:
         u = self.unit
         return {m.role for m in self.memberships() if m.unit_id == u.id} if u else set()
+
+    def catalogue(self, unit_id: int | None = None) -> Catalogue:
+        """The indicator catalogue of `unit_id` (default: the chat's unit): the shared one plus the unit's own."""
+        from figures.unit_catalogue import unit_catalogue
+
+        if unit_id is None:
+            unit = self.unit
+            unit_id = unit.id if unit is not None else None
+        return unit_catalogue(self.s, unit_id)
 
     def require_role(self, *roles: str) -> Unit:
         """The officer's unit, if they hold one of `roles` there; otherwise a polite refusal."""

@@ -61,6 +61,8 @@ class Unit(Base):
     recipients: Mapped[list] = mapped_column(JSON, default=list)  # "Nơi nhận" lines
     # may an officer who is both reporter and approver approve a report they submitted? (default: no)
     self_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # +1 on every change of the unit's own indicators (unit_indicators): a process keeps them while it is unchanged
+    indicators_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     parent: Mapped[Unit | None] = relationship(remote_side="Unit.id")
@@ -275,6 +277,25 @@ class UnitTemplate(Base):
     source: Mapped[str] = mapped_column(String(32), default="")  # chat | cli | learned | preset:<name>
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class UnitIndicator(Base):
+    """One of a unit's own indicators ("chỉ tiêu riêng"): added by an admin in chat (/chitieu), read into the unit's
+    catalogue (`knowledge.catalogue.catalogue_for`) as `rieng.<code>`. Removed only while it has no figures."""
+
+    __tablename__ = "unit_indicators"
+    __table_args__ = (UniqueConstraint("unit_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    code: Mapped[str] = mapped_column(String(40))  # the indicator id is "rieng.<code>"
+    name: Mapped[str] = mapped_column(String(120))
+    measure: Mapped[str] = mapped_column(String(30))  # unit of measure: "hộ", "buổi"
+    section: Mapped[str] = mapped_column(String(32))  # a catalogue section id
+    parent: Mapped[str | None] = mapped_column(String(96))  # an indicator it is part of (at most it)
+    kind: Mapped[str] = mapped_column(String(16), default="flow", server_default="flow")
+    aliases: Mapped[list] = mapped_column(JSON, default=list)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ConversationState(Base):

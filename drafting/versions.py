@@ -17,7 +17,7 @@ from drafting.changes import Snapshot, changes, summary_lines
 from drafting.from_db import draft_input
 from drafting.province_draft import province_input, render_province
 from drafting.render import RenderResult, render
-from knowledge.catalogue import load_catalogue
+from figures.unit_catalogue import unit_catalogue
 
 
 def _slug(text: str) -> str:
@@ -42,7 +42,7 @@ def new_version(s: Session, report: Report, drafts_dir: Path, report_date: date,
     if has_children(s, report.unit_id):  # a province (or a legacy district): the consolidated draft
         result = render_province(province_input(s, report, report_date), out)
     else:
-        result = render(draft_input(s, report, report_date), out)
+        result = render(draft_input(s, report, report_date), out, cat=unit_catalogue(s, report.unit_id))
     draft = Draft(report_id=report.id, version=number, path=str(out), report_revision=report.revision,
                   sha256=hashlib.sha256(out.read_bytes()).hexdigest(), note=note, created_by=created_by,
                   content=result.snapshot.as_dict() if result.snapshot else {})
@@ -61,4 +61,5 @@ def changes_since_previous(s: Session, draft: Draft) -> list[str]:
     old, new = Snapshot.from_dict(previous.content), Snapshot.from_dict(draft.content)
     if old is None or new is None:
         return []
-    return summary_lines(changes(old, new), load_catalogue(), previous.version)
+    unit_id = s.scalar(select(Report.unit_id).where(Report.id == draft.report_id))
+    return summary_lines(changes(old, new), unit_catalogue(s, unit_id), previous.version)

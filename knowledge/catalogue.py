@@ -315,25 +315,46 @@ def catalogue_for(extensions: Iterable[Extension | dict] = ()) -> Catalogue:
     return _with_extensions(tuple(e.model_dump_json() for e in exts))
 
 
+def short_name(name: str) -> str | None:
+    """The name without a leading "Số" / "Số lượng" ("Số hộ gia đình được tuyên truyền" -> "hộ gia đình được tuyên
+    truyền"), as officers say it; None when nothing of two words or more is left."""
+    words = name.split()
+    if not words or fold(words[0]) != "so":
+        return None
+    rest = words[2:] if len(words) > 1 and fold(words[1]) == "luong" else words[1:]
+    return " ".join(rest) if len(rest) >= 2 else None
+
+
 @lru_cache(maxsize=64)
 def _with_extensions(dumped: tuple[str, ...]) -> Catalogue:
     base = load_catalogue()
     exts = [Extension.model_validate_json(d) for d in dumped]
     data = base.data.model_copy(deep=True)
     sections = {s.id: s for s in base.sections}
+    taken = set(base.alias_index)  # folded names and aliases: each names one indicator
     for e in exts:
         if e.section not in sections:
             raise InvalidInput(f"Chỉ tiêu «{e.name}»: không có mục «{e.section}». Các mục: "
                                + ", ".join(f"{s.id} ({s.name})" for s in base.sections) + ".")
         if e.parent is not None and e.parent not in base and e.parent not in {x.indicator_id for x in exts}:
             raise InvalidInput(f"Chỉ tiêu «{e.name}»: không có chỉ tiêu cha «{e.parent}».")
-        if e.indicator_id in base or fold(e.name) in base.alias_index:
+        if e.indicator_id in base or fold(e.name) in taken:
             raise InvalidInput(f"Chỉ tiêu «{e.name}» trùng với một chỉ tiêu đã có.")
+        aliases = [a for a in dict.fromkeys(e.aliases) if fold(a) != fold(e.name)]
+        clash = next((a for a in aliases if fold(a) in taken), None)
+        if clash is not None:
+            raise InvalidInput(f"Chỉ tiêu «{e.name}»: tên gọi tắt «{clash}» trùng với một chỉ tiêu đã có.")
+        short = short_name(e.name)
+        if short and fold(short) not in taken and fold(short) not in {fold(a) for a in aliases}:
+            aliases.append(short)  # said without "Số"; left out when it names another indicator already
+        taken |= {fold(e.name), *(fold(a) for a in aliases)}
         if e.unit not in data.units:
             data.units.append(e.unit)
         data.indicators.append(Indicator(
             id=e.indicator_id, name=e.name, unit=e.unit, kind=e.kind, section=e.section, at_most=e.parent,
-            aliases=e.aliases, directives=["06/QĐ-TTg"]))
+            aliases=aliases, directives=["06/QĐ-TTg"]))
+        for ids in data.templates.values():  # the unit reports its own indicators in every report kind
+            ids.append(e.indicator_id)
     try:
         return Catalogue(CatalogueFile.model_validate(data.model_dump()))
     except ValueError as err:

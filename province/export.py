@@ -23,6 +23,7 @@ from db.models import Unit
 from db.repo import units as units_repo
 from figures.periods import PeriodSpec
 from figures.types import FigureInput
+from figures.unit_catalogue import unit_catalogue
 from knowledge.catalogue import Catalogue, load_catalogue
 from province.overview import Overview, overview
 from province.status import MISSING, STATUS_NAMES
@@ -150,7 +151,7 @@ def table_for(s: Session, unit: Unit, period: PeriodSpec, now: datetime, tz: str
     row = units_repo.period_row(s, period.kind, period.start, period.end)
     report = units_repo.reports_of(s, [unit.id], row).get(unit.id)
     rows = units_repo.figures_of_reports(s, [report.id])[report.id] if report else []
-    return unit_table(cat, unit, period, report, [FigureInput(*f[1:]) for f in rows])
+    return unit_table(unit_catalogue(s, unit.id), unit, period, report, [FigureInput(*f[1:]) for f in rows])
 
 
 def file_name(unit: Unit, period: PeriodSpec, fmt: str) -> str:

@@ -17,6 +17,7 @@ from figures.checks import ERROR, check_report
 from figures.history_rules import COMPLETENESS_RULES
 from figures.report_data import history_of, period_figures, period_spec, weeks_within
 from figures.types import FigureInput, PeriodFigures
+from figures.unit_catalogue import unit_catalogue
 
 OPEN, FIXED, KEPT, CONFIRMED = "open", "fixed", "kept", "confirmed"
 
@@ -32,7 +33,8 @@ def run_checks(s: Session, report: Report, *, complete: bool = True,
     reports.lock(s, report)
     unit = report.unit
     now = period_figures(s, report) if current is None else PeriodFigures(period_spec(report), current)
-    found = check_report(now, history_of(s, report), weeks=weeks_within(s, report),
+    found = check_report(now, history_of(s, report), catalogue=unit_catalogue(s, report.unit_id),
+                         weeks=weeks_within(s, report),
                          profile={"population": unit.population, "population_14plus": unit.population_14plus},
                          complete=complete)
     rows = {r.fingerprint: r for r in s.scalars(select(Finding).where(Finding.report_id == report.id))}

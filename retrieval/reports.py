@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from common.vnnum import fmt_int, fmt_num
 from db.models import Report
-from knowledge.catalogue import load_catalogue
+from figures.unit_catalogue import unit_catalogue
 
 NARRATIVE_HEADINGS = {"chi_dao": "Công tác chỉ đạo", "ton_tai": "Tồn tại, hạn chế",
                       "nhiem_vu": "Nhiệm vụ trọng tâm kỳ tới", "kien_nghi": "Kiến nghị, đề xuất"}
@@ -35,15 +35,15 @@ def approved_reports(s: Session, ids: set[int] | None = None) -> list[ReportDoc]
     if ids is not None:
         q = q.where(Report.id.in_(sorted(ids)))
     rows = s.scalars(q).all()
-    return [_render(r) for r in rows]
+    return [_render(s, r) for r in rows]
 
 
 def _value(v: float) -> str:
     return fmt_int(v) if float(v).is_integer() else fmt_num(v)
 
 
-def _render(r: Report) -> ReportDoc:
-    cat = load_catalogue()
+def _render(s: Session, r: Report) -> ReportDoc:
+    cat = unit_catalogue(s, r.unit_id)  # the unit's own indicators too
     title = f"Báo cáo kết quả thực hiện Đề án 06 {r.period.label} của {r.unit.name}"
     lines = [title]
     if r.request:

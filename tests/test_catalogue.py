@@ -172,3 +172,16 @@ def test_unit_extensions_from_stored_rows_accept_new_units():
 def test_a_bad_unit_extension_is_refused_in_vietnamese(row, message):
     with pytest.raises(InvalidInput, match=message):
         catalogue_for([row])
+
+
+def test_a_units_own_indicator_is_in_every_template_and_said_without_so():
+    cat = catalogue_for([{"name": "Số lượng hộ gia đình được tuyên truyền", "unit": "hộ", "section": "tuyen_truyen",
+                          "aliases": ["hộ được tuyên truyền", "Số lượng hộ gia đình được tuyên truyền"]}])
+    own = "rieng.so_luong_ho_gia_dinh_duoc_tuyen_truyen"
+    assert all(own in cat.template(kind) for kind in ("tuan", "thang", "quy"))
+    assert cat.indicators[own].aliases == ["hộ được tuyên truyền", "hộ gia đình được tuyên truyền"]
+    assert cat.lookup_alias("ho gia dinh duoc tuyen truyen") == [own]
+    assert own not in load_catalogue().template("tuan")
+    # a short name that already names another indicator is not added ("lượt tuyên truyền" is the shared one's)
+    assert catalogue_for([{"name": "Số lượt tuyên truyền", "unit": "lượt", "section": "tuyen_truyen"}]
+                         ).indicators["rieng.so_luot_tuyen_truyen"].aliases == []

@@ -6,7 +6,7 @@ from db.session import make_engine
 TABLES = {"units", "officers", "identities", "memberships", "invites", "periods", "reports", "figures",
           "figure_revisions", "findings", "drafts", "conversation_states", "processed_updates",
           "outgoing_messages", "knowledge_documents", "audit_events", "unit_templates",
-          "held_updates", "failed_updates"}
+          "held_updates", "failed_updates", "unit_indicators"}
 
 
 def test_upgrade_on_empty_database_creates_schema(db_url):

@@ -7,6 +7,7 @@ from bot.flows import report_import
 from bot.flows import checks
 from bot.flows import drafting
 from bot.flows import templates  # before qa: its file handler takes a past report sent after /maubaocao học
+from bot.flows import unit_indicators
 from bot.flows import province
 from bot.flows import qa
 from bot.flows import onboarding

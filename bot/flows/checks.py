@@ -20,7 +20,6 @@ from db.repo import reports
 from figures.checks import ERROR
 from figures.types import FigureInput
 from figures.vnnumbers import to_number
-from knowledge.catalogue import load_catalogue
 from reporting.figures import correct_field
 from reporting.findings import (
     CONFIRMED,
@@ -107,7 +106,7 @@ def _show(ctx: Ctx, row: FindingRow, open_rows: list[FindingRow]) -> None:
 def _show_absent(ctx: Ctx, report_id: int, rows: list[FindingRow]) -> None:
     """Absent figures are one message, not one per indicator: the officer sends the numbers as usual or
     confirms in one tap that this period has none."""
-    cat = load_catalogue()
+    cat = ctx.catalogue()
     names = [ind.name if (ind := cat.get(r.indicators[0])) else r.indicators[0] for r in rows]
     shown = names[:MAX_LISTED] + ([f"… và {len(names) - MAX_LISTED} chỉ tiêu khác"] if len(names) > MAX_LISTED else [])
     ctx.say(f"⚠️ {len(rows)} chỉ tiêu chưa có số liệu kỳ này, dù các kỳ gần đây đều báo cáo:\n"
@@ -181,7 +180,7 @@ def _current(ctx: Ctx, report: Report, indicator: str, field: str) -> float | No
 
 
 def _target_label(ctx: Ctx, report: Report, indicator: str, field: str, multi_field: bool) -> str:
-    ind = load_catalogue().get(indicator)
+    ind = ctx.catalogue(report.unit_id).get(indicator)
     name = FIELD_NAMES[field] if multi_field else (ind.name if ind else indicator)
     v = _current(ctx, report, indicator, field)
     shown = "" if v is None else (fmt_pct(v, 2) if field == "rate" else fmt_num(v, 2))
@@ -217,7 +216,7 @@ def pick_button(ctx: Ctx) -> None:
 def _ask_value(ctx: Ctx, row: FindingRow, report: Report, k: int) -> None:
     indicator, field = _targets(row)[k]
     ctx.interrupt(CheckState(finding_id=row.id, indicator=indicator, field=field), "value")
-    ind = load_catalogue().get(indicator)
+    ind = ctx.catalogue(report.unit_id).get(indicator)
     what = FIELD_NAMES[field].lower() if field != "value" or row.rule.startswith("rate.") else "số đúng"
     ctx.say(f"Vui lòng nhập {what} cho {ind.name if ind else indicator}"
             f"{' (ví dụ: 68,6)' if field == 'rate' else ''}. Gõ /huy để thôi.")
@@ -275,7 +274,7 @@ def on_text(ctx: Ctx) -> bool:
     correct_field(ctx.s, report, indicator, field, number, officer_id=ctx.me.id, source=ctx.incoming.source,
                   source_text=ctx.text)
     ctx.resume()
-    ind = load_catalogue().get(indicator)
+    ind = ctx.catalogue(report.unit_id).get(indicator)
     shown = fmt_pct(number, 2) if field == "rate" else fmt_num(number, 2)
     ctx.say(f"Đã sửa {ind.name if ind else indicator}: {shown}.")
     new = run_checks(ctx.s, report, complete=False)

@@ -31,7 +31,6 @@ from drafting.sections import build_body, find_slot
 from drafting.structure import Part
 from drafting.unit_structures import structure_for
 from drafting.versions import changes_since_previous, new_version, versions
-from knowledge.catalogue import load_catalogue
 from knowledge.vocabulary import status_name
 from reporting import content, lifecycle
 from reporting.findings import is_absence, open_findings, run_checks
@@ -274,7 +273,7 @@ def _findings_lines(findings: list) -> list[str]:
 def _edit_part(ctx: Ctx, ref: str, text: str, replace: bool) -> None:
     report = active_report(ctx, *WRITERS, create=False)
     reports.ensure_editable(report)
-    cat = load_catalogue()
+    cat = ctx.catalogue(report.unit_id)
     inp = draft_input(ctx.s, report, ctx.today())
     shown = build_body(inp, cat).slots
     slot = find_slot(cat, report.period, shown, ref, inp.structure)

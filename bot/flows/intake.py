@@ -31,7 +31,7 @@ from db.repo import reports
 from figures.parse import ParseContext, ParsedFigure, ParseResult, parse_correction, parse_message
 from figures.periods import KIND_NAMES, Calendar, PeriodSpec, current_period
 from figures.types import FigureInput
-from knowledge.catalogue import Catalogue, Indicator, Section, load_catalogue
+from knowledge.catalogue import Catalogue, Indicator, Section
 from knowledge.vocabulary import status_name
 from reporting import periods
 from reporting.figures import previous_level, record_figures, value_problem, value_text, values_for_change, values_of
@@ -100,7 +100,7 @@ def resolve_period(ctx: Ctx, unit: Unit, text: str) -> PeriodSpec | None:
         return None
     if key in _BARE_KINDS:
         return current_period(_BARE_KINDS[key], ctx.today(), cal)
-    res = parse_message(text, load_catalogue(), context=parse_context(ctx))
+    res = parse_message(text, ctx.catalogue(unit.id), context=parse_context(ctx))
     if res.period is None or res.figures:
         return None
     return on_calendar(res.period, cal)
@@ -165,7 +165,7 @@ def _open(ctx: Ctx, period_text: str) -> None:
         ctx.say(f"Báo cáo {label} của {unit.name} đã được duyệt nên không nhập thêm số liệu được. "
                 f"Gõ /tiendo để xem số liệu. {OTHER_PERIODS_HINT}")
         return
-    cat = load_catalogue()
+    cat = ctx.catalogue(unit.id)
     have = values_of(ctx.s, report)
     template = cat.template(report.period.kind)
     done = sum(1 for i in template if i in have)
@@ -216,7 +216,7 @@ def _example(ind: Indicator) -> str | None:
 def ask_next(ctx: Ctx, report: Report, intro: str = "", have: set[str] | None = None) -> None:
     """Ask the next group of missing indicators (or say the template is complete); `have`: the indicators the
     report has, when the caller just read them."""
-    cat = load_catalogue()
+    cat = ctx.catalogue(report.unit_id)
     st = ctx.flow_state(IntakeState) or IntakeState()
     have = set(values_of(ctx.s, report)) if have is None else have
     section, group = _next_group(cat, report, have, set(st.skipped))
@@ -249,14 +249,14 @@ def _answer_target(ctx: Ctx) -> str | None:
     st = ctx.flow_state(IntakeState)
     if not st or ctx.state.step != "ask" or len(st.asked) != 1:
         return None
-    ind = load_catalogue().get(st.asked[0])
+    ind = ctx.catalogue().get(st.asked[0])
     rest = fold(re.sub(r"[\d.,/%]+", " ", ctx.text)).strip(" .!")
     return st.asked[0] if ind is not None and rest in ("", fold(ind.unit)) else None
 
 
 def _parse(ctx: Ctx, target: str | None) -> tuple[list[ParsedFigure], ParseResult, bool]:
     """Figures in the message, the full parse, and whether the officer corrected explicitly ('sửa X thành Y')."""
-    cat = load_catalogue()
+    cat = ctx.catalogue()
     res = parse_message(ctx.text, cat, context=parse_context(ctx, target))
     if res.is_question:
         return [], res, False
@@ -297,7 +297,7 @@ def take_figures(ctx: Ctx, figs: list[ParsedFigure], res: ParseResult, *, explic
     dropped = list(st.pending)
     have = values_for_change(ctx.s, report)
     answering = set(st.asked) if ctx.state.step == "ask" else set()
-    cat = load_catalogue()
+    cat = ctx.catalogue(report.unit_id)
     certain, pending, refused = [], [], []
     for f in figs:
         problem = value_problem(cat.get(f.indicator), FigureInput(f.indicator, f.value, f.denominator, f.rate))
@@ -340,7 +340,7 @@ def take_figures(ctx: Ctx, figs: list[ParsedFigure], res: ParseResult, *, explic
 
 
 def _store(ctx: Ctx, report: Report, figs: list[FigureInput], out: list[str]):
-    cat = load_catalogue()
+    cat = ctx.catalogue(report.unit_id)
     if not figs:
         return None
     rec = record_figures(ctx.s, report, figs, cat, officer_id=ctx.me.id, source=ctx.incoming.source,
@@ -359,7 +359,7 @@ def _store(ctx: Ctx, report: Report, figs: list[FigureInput], out: list[str]):
 
 def _ask_pending(ctx: Ctx, st: IntakeState, pending: list[Pending], have: dict, mentioned: PeriodSpec | None,
                  out: list[str]) -> None:
-    cat = load_catalogue()
+    cat = ctx.catalogue()
     ctx.enter(IntakeState(asked=st.asked, skipped=st.skipped, pending=pending), "pending")
     if mentioned is not None:
         out.append(f"Tin này nhắc {mentioned.label}, khác báo cáo đang mở. Ghi các số sau vào báo cáo "
@@ -395,7 +395,7 @@ def delete_named(ctx: Ctx) -> bool:
     m = _DELETE.match(fold(ctx.text).strip(" .!"))
     if m is None or ctx.unit is None:
         return False
-    cat = load_catalogue()
+    cat = ctx.catalogue()
     ids = cat.lookup_alias(m.group("name"))
     if len(ids) != 1:
         return False
@@ -450,7 +450,7 @@ def read_figures(ctx: Ctx, target: str | None, in_dialogue: bool) -> bool:
         ctx.say(f"Số {text} là của chỉ tiêu nào ạ? Anh/chị gõ kèm tên chỉ tiêu, ví dụ: \"định danh {text}\". {kept}")
         return True
     numbered = [u for u in res.unmatched if any(ch.isdigit() for ch in u)]
-    if not numbered and any(ch.isdigit() for ch in text) and _names_an_indicator(text):
+    if not numbered and any(ch.isdigit() for ch in text) and _names_an_indicator(ctx.catalogue(), text):
         numbered = [text]  # "định danh 1.2.3": an indicator with a number that cannot be read
     if not numbered:
         return False
@@ -460,9 +460,9 @@ def read_figures(ctx: Ctx, target: str | None, in_dialogue: bool) -> bool:
     return True
 
 
-def _names_an_indicator(text: str) -> bool:
+def _names_an_indicator(cat: Catalogue, text: str) -> bool:
     words = re.sub(r"[\d.,:;/%()\-]+", " ", text)
-    return bool(load_catalogue().lookup_alias(words))
+    return bool(cat.lookup_alias(words))
 
 
 # --- buttons ----------------------------------------------------------------------------------------
@@ -510,7 +510,7 @@ def _settle_pending(ctx: Ctx, report: Report, st: IntakeState, replace: bool) ->
 
 def _store_nothing_happened(ctx: Ctx, report: Report, st: IntakeState) -> None:
     """'Không phát sinh': 0 for the period; a lũy kế keeps the previous period's level."""
-    cat = load_catalogue()
+    cat = ctx.catalogue(report.unit_id)
     figs = []
     for ind_id in st.asked:
         ind = cat.indicators[ind_id]
@@ -543,7 +543,7 @@ def show_progress(ctx: Ctx, unit: Unit, arg: str) -> None:
     if report is None:
         ctx.say(f"Chưa có báo cáo {spec.label} của {unit.name}. Gõ /baocao để bắt đầu nhập số liệu.")
         return
-    cat = load_catalogue()
+    cat = ctx.catalogue(unit.id)
     figs = values_of(ctx.s, report)
     st = ctx.flow_state(IntakeState)
     skipped = set(st.skipped) if st and ctx.report_id == report.id else set()

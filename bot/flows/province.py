@@ -21,7 +21,6 @@ from db.models import Unit
 from db.repo import people
 from db.repo import units as units_repo
 from figures.periods import KINDS, PeriodSpec
-from knowledge.catalogue import load_catalogue
 from province.completeness import commune_status
 from province.deadlines import DeadlineRule, deadline, deadline_text, last_ended, period_from_text
 from province.export import file_name, table_for, write_csv, write_xlsx
@@ -122,7 +121,7 @@ def _show_commune(ctx: Ctx, commune: Unit, spec: PeriodSpec) -> None:
     if not rows:
         ctx.say(title + "\nChưa có số liệu nào.")
         return
-    cat = load_catalogue()
+    cat = ctx.catalogue(commune.id)
     figures = {f.indicator: (f.value, f.denominator, f.stated_rate) for f in rows}
     ctx.say(progress_text(cat, title, figures, cat.template(spec.kind)))
 

@@ -25,7 +25,7 @@ from drafting.unit_structures import structure_for
 from figures.parse import parse_message
 from figures.quick_form import read_form, render_form
 from figures.types import FigureInput
-from knowledge.catalogue import Catalogue, load_catalogue
+from knowledge.catalogue import Catalogue
 from reporting import content, periods
 from reporting.figures import record_figures, values_of
 from reporting.findings import run_checks
@@ -82,7 +82,7 @@ def send_form(ctx: Ctx, period_text: str) -> None:
     else:
         report = active_report(ctx, *WRITERS)
     reports.ensure_editable(report)
-    cat = load_catalogue()
+    cat = ctx.catalogue(report.unit_id)
     previous = reports.prior_reports(ctx.s, report.unit_id, report.period.kind, report.period.start, 1)
     form = render_form(cat, form_indicators(ctx, cat, report), current=_figures(ctx.s, report),
                        previous=_figures(ctx.s, previous[0]) if previous else None, title=_title(report))
@@ -106,7 +106,7 @@ def _form_report(ctx: Ctx, text: str) -> Report:
     first = text.strip().splitlines()[0]
     if fold(first).startswith("bao cao"):
         unit = ctx.require_role(*WRITERS)
-        res = parse_message(first.split("—")[0], load_catalogue(), context=parse_context(ctx))
+        res = parse_message(first.split("—")[0], ctx.catalogue(unit.id), context=parse_context(ctx))
         if res.period is not None:
             return periods.open_report(ctx.s, unit, on_calendar(res.period, periods.unit_calendar(unit)),
                                        ctx.me.id)
@@ -147,7 +147,7 @@ def looks_like_form(text: str, cat: Catalogue) -> bool:
 
 @router.label
 def returned_form(ctx: Ctx) -> bool:
-    cat = load_catalogue()
+    cat = ctx.catalogue()
     if "\n" not in ctx.text or not looks_like_form(ctx.text, cat):
         return False
     report = _form_report(ctx, ctx.text)

@@ -21,7 +21,6 @@ from db.models import ReportStatus
 from figures.periods import PeriodSpec
 from figures.report_reader import ReportReading, looks_like_report, read_report, summary_text
 from figures.types import FigureInput
-from knowledge.catalogue import load_catalogue
 from reporting import periods
 from reporting.figures import record_figures
 
@@ -52,7 +51,7 @@ CANCEL = Button("Hủy", f"{FLOW}:cancel", ("hủy", "không"))
 
 def _start(ctx: Ctx, text: str) -> None:
     unit = ctx.require_role(*WRITERS)
-    reading = read_report(text, load_catalogue(), parse_context(ctx))
+    reading = read_report(text, ctx.catalogue(unit.id), parse_context(ctx))
     if not reading.groups:
         raise InvalidInput("Tôi không đọc được số liệu nào trong báo cáo này. Anh/chị kiểm tra lại nội dung, hoặc "
                            "gửi số liệu theo từng dòng.")
@@ -129,7 +128,7 @@ def on_button(ctx: Ctx) -> None:
 
 def _save(ctx: Ctx, st: ImportState) -> None:
     unit = ctx.require_role(*WRITERS)
-    cat = load_catalogue()
+    cat = ctx.catalogue(unit.id)
     assert st.period is not None  # the save button's handler checked it
     by_period: dict[tuple, list[Read]] = {}
     for r in st.figures:
