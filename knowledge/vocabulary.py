@@ -1,4 +1,5 @@
-"""The words the bot uses for fixed values (report statuses, roles), from knowledge/vocabulary.yaml."""
+"""The words the bot uses for fixed values (report statuses, roles, kinds of documents), from
+knowledge/vocabulary.yaml."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -13,6 +14,8 @@ VOCABULARY_PATH = Path(__file__).with_name("vocabulary.yaml")
 class Vocabulary(BaseModel):
     report_status: dict[str, str]
     roles: dict[str, str]
+    document_types: dict[str, str]
+    document_type_codes: dict[str, str]
 
 
 @lru_cache(maxsize=1)

@@ -16,10 +16,8 @@ from datetime import date
 
 from common.vntext import fold, nfc
 from knowledge.directives import DOC_TYPE_NAMES, Directive, Library, load_library
+from knowledge.vocabulary import vocabulary
 
-_TYPES = {"quyet dinh": "quyet_dinh", "chi thi": "chi_thi", "cong van": "cong_van", "van ban": "",
-          "nghi dinh": "nghi_dinh", "thong tu": "thong_tu", "luat": "luat", "ke hoach": "ke_hoach",
-          "cong dien": "khac", "thong bao": "khac", "nghi quyet": "nghi_quyet"}
 _KINDS = r"Quyết định|Chỉ thị|Công văn|Văn bản|Nghị định|Thông tư|Kế hoạch|Công điện|Thông báo|Nghị quyết"
 _DATE = r"ngày\s+(?P<d>\d{1,2})(?:/|\s+tháng\s+)(?P<m>\d{1,2})(?:/|\s+năm\s+)(?P<y>\d{4})"
 # the issuer runs to the next punctuation, but never into the next citation ("... và Quyết định số ...")
@@ -98,7 +96,7 @@ def _check(m: re.Match, num: str | None, lib: Library) -> CitationFinding:
     stated, impossible = _stated_date(m)
     issuer = _ISSUER_END.sub("", m["issuer"] or "").strip()
     kind_word = fold(m["kind"])
-    kind = _TYPES.get(kind_word.split()[0] if kind_word.startswith("luat") else kind_word, "")
+    kind = vocabulary().document_types.get(kind_word.split()[0] if kind_word.startswith("luat") else kind_word, "")
     doc = lib.get(num) if num else _by_short_form(lib, kind, m["short"], stated)
     written = num or f"{m['kind']} {m['short']}"
     f = CitationFinding(m.group(0), doc.so_hieu if doc else written, f"{stated:%d/%m/%Y}" if stated else "",

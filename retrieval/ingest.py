@@ -14,14 +14,10 @@ from pathlib import Path
 from common.docx_text import docx_text
 from common.errors import InvalidInput
 from common.vntext import fold
+from knowledge.vocabulary import vocabulary
 
 SUPPORTED = (".docx", ".pdf", ".txt")
 
-_TYPE_HEADINGS = {"chi thi": "chi_thi", "quyet dinh": "quyet_dinh", "nghi dinh": "nghi_dinh",
-                  "thong tu": "thong_tu", "luat": "luat", "bao cao": "bao_cao", "ke hoach": "ke_hoach",
-                  "cong van": "cong_van", "thong bao": "khac", "nghi quyet": "khac"}
-_CODE_TYPES = {"ct": "chi_thi", "qd": "quyet_dinh", "nd": "nghi_dinh", "tt": "thong_tu", "qh": "luat",
-               "bc": "bao_cao", "kh": "ke_hoach", "tb": "khac", "nq": "khac"}
 _CODE_ISSUERS = {"ttg": "Thủ tướng Chính phủ", "cp": "Chính phủ", "vpcp": "Văn phòng Chính phủ",
                  "qh": "Quốc hội", "bca": "Bộ Công an", "c06": "Cục Cảnh sát quản lý hành chính về trật tự xã hội"}
 _NUMBER = re.compile(r"S[ốo]\s*(?:hiệu)?\s*[:.]?\s*(\d{1,5}(?:/\d{4})?/[A-ZĐa-zđ0-9]+(?:[-.][A-ZĐa-zđ0-9]+)*)")
@@ -86,15 +82,15 @@ def read_metadata(text: str) -> DocMeta:
     code = fold(meta.so_hieu).split("/")[-1] if meta.so_hieu else ""
     if meta.doc_type == "khac" and code:
         prefix = code.split("-")[0]
-        meta.doc_type = _CODE_TYPES.get(prefix, "cong_van" if "-" in code else "khac")
+        meta.doc_type = vocabulary().document_type_codes.get(prefix) or ("cong_van" if "-" in code else "khac")
     meta.issuer = _issuer(lines, code)
     return meta
 
 
 def _type_from_heading(lines: list[str]) -> tuple[str, int | None]:
     for i, ln in enumerate(lines[:25]):
-        if ln.isupper() and fold(ln) in _TYPE_HEADINGS:
-            return _TYPE_HEADINGS[fold(ln)], i
+        if ln.isupper() and vocabulary().document_types.get(fold(ln)):
+            return vocabulary().document_types[fold(ln)], i
     return "khac", None
 
 

@@ -13,14 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from common.vntext import fold, has_diacritics, nfc
+from knowledge.vocabulary import vocabulary
 
-# folded type words -> doc_type (short forms officers type: ct, qd, cv, nd, tt)
-TYPE_WORDS: dict[str, str] = {
-    "chi thi": "chi_thi", "ct": "chi_thi", "quyet dinh": "quyet_dinh", "qd": "quyet_dinh",
-    "cong van": "cong_van", "cv": "cong_van", "van ban": "", "vb": "", "nghi dinh": "nghi_dinh",
-    "nd": "nghi_dinh", "thong tu": "thong_tu", "tt": "thong_tu", "luat": "luat", "ke hoach": "ke_hoach",
-    "kh": "ke_hoach",
-}
+# folded type words and the short forms officers type (ct, qd, cv, nd, tt …) -> doc_type
+TYPE_WORDS: dict[str, str] = {**vocabulary().document_types, **vocabulary().document_type_codes}
 _TYPE_RE = "|".join(sorted((re.escape(w) for w in TYPE_WORDS), key=len, reverse=True))
 _TYPED_REF = re.compile(rf"\b({_TYPE_RE})\s*(?:so\s*)?(\d{{1,5}})(?:\s*/\s*(\d{{4}}))?\b")
 _SO_HIEU = re.compile(r"\b(\d{1,5})(?:/(\d{4}))?/([a-z][a-z0-9]*(?:[-.][a-z0-9]+)*)\b")

@@ -74,3 +74,9 @@ def test_unsupported_and_corrupt_files_are_refused_politely(tmp_path):
     broken.write_bytes(b"not a zip")
     with pytest.raises(InvalidInput, match="Không đọc được"):
         read_text(broken)
+
+
+def test_a_resolutions_heading_and_number_give_its_kind():
+    text = ("CHÍNH PHỦ\nSố: 57/NQ-CP\nHà Nội, ngày 22 tháng 4 năm 2024\nNGHỊ QUYẾT\nVề việc thử\n")
+    assert read_metadata(text).doc_type == "nghi_quyet"  # was "khac": one vocabulary of document kinds now
+    assert read_metadata(text.replace("NGHỊ QUYẾT\n", "")).doc_type == "nghi_quyet"  # from the number's "NQ"
