@@ -15,7 +15,7 @@ from common.settings import Settings, reset_settings_cache
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REPO = Path(__file__).resolve().parents[1]
-# the shared seeds sit next to the main checkout; a worktree (/work/wt/<name>) finds them further up
+# the shared seeds sit next to the main checkout; a git worktree elsewhere finds them further up
 SEEDS = next((p / "shared" / "seeds" for p in REPO.parents if (p / "shared" / "seeds").is_dir()),
              REPO.parent / "shared" / "seeds")
 DEMO_TODAY = date(2026, 11, 25)  # a Wednesday; the default frozen date, demo history is generated relative to it
