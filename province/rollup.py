@@ -56,6 +56,14 @@ class Rollup:
                                            for t in self.totals.values()])
 
 
+CONSOLIDATING_LEVELS = ("tinh", "huyen")  # units whose figures are their communes' (a legacy district too)
+
+
+def consolidates(level: str) -> bool:
+    """Whether a unit of this level reports its communes' totals rather than figures of its own."""
+    return level in CONSOLIDATING_LEVELS
+
+
 def _summable(cat: Catalogue, indicator: str) -> bool:
     ind = cat.get(indicator)
     return ind is None or ind.unit != "%"  # a bare percentage cannot be added up

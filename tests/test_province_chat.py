@@ -175,3 +175,12 @@ def test_province_draft_with_the_communes_table_through_review(province_app, pro
         province = people.unit_by_code(s, PROVINCE)
         statuses = set(s.scalars(select(Report.status).where(Report.unit_id == province.id)))
         assert statuses == {"approved"}
+
+
+def test_a_province_is_not_asked_its_communes_checklist(province_app, province_chat):
+    chat = province_chat("can_bo_tinh")
+    opened = chat.say("/baocao")
+    assert "tổng hợp tự động" in opened and "còn thiếu" not in opened
+    stored = chat.say("khám chữa bệnh bằng CCCD 3315 lượt")  # the province's own figure (sở, ngành)
+    assert "Khám chữa bệnh bằng CCCD gắn chíp: 3.315 lượt" in stored
+    assert "còn thiếu" not in stored and "Thu nhận hồ sơ cấp CCCD" not in stored

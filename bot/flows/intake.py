@@ -33,6 +33,7 @@ from figures.periods import KIND_NAMES, Calendar, PeriodSpec, current_period
 from figures.types import FigureInput
 from knowledge.catalogue import Catalogue, Indicator, Section
 from knowledge.vocabulary import status_name
+from province.rollup import consolidates
 from reporting import periods
 from reporting.figures import previous_level, record_figures, value_problem, value_text, values_for_change, values_of
 
@@ -69,6 +70,9 @@ WRITE = Button("Ghi", "intake:replace", ("ghi", "đồng ý", "đúng", "có"))
 DONT = Button("Không ghi", "intake:keep", ("không", "bỏ"))
 
 OTHER_PERIODS_HINT = "Làm kỳ khác: /baocao tuần trước, /baocao tháng này, /baocao tháng 10."
+ROLLUP_NOTE = ("Số liệu của các xã, phường được tổng hợp tự động từ báo cáo đã được duyệt (gõ /tonghop để xem). "
+               "Anh/chị chỉ gửi số liệu riêng của sở, ngành (ví dụ: \"khám chữa bệnh bằng CCCD 3.315 lượt\"), "
+               "rồi gõ /duthao để tạo dự thảo.")
 FIX_HINT = "Số nào chưa đúng, anh/chị gõ «sửa … thành …» hoặc «xóa …»."
 
 
@@ -216,6 +220,10 @@ def _example(ind: Indicator) -> str | None:
 def ask_next(ctx: Ctx, report: Report, intro: str = "", have: set[str] | None = None) -> None:
     """Ask the next group of missing indicators (or say the template is complete); `have`: the indicators the
     report has, when the caller just read them."""
+    if consolidates(report.unit.level):  # a province's checklist is its communes' approved reports
+        ctx.clear_flow()
+        ctx.say(f"{intro}{ROLLUP_NOTE}")
+        return
     cat = ctx.catalogue(report.unit_id)
     st = ctx.flow_state(IntakeState) or IntakeState()
     have = set(values_of(ctx.s, report)) if have is None else have
