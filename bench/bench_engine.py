@@ -30,13 +30,14 @@ sys.path.insert(0, str(REPO))
 from sqlalchemy import create_engine, event, text  # noqa: E402
 
 from bot.demo import _weekly_figures as weekly_figures  # noqa: E402
+from bot.demo import grant_console_officers  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.messages import Incoming  # noqa: E402
 from common.clock import StartedClock, local_instant, use_clock  # noqa: E402
 from common.settings import Settings  # noqa: E402
 from db import migrate  # noqa: E402
-from db.models import Figure, FigureRevision, Officer, ProcessedUpdate  # noqa: E402
-from db.repo import access, people, reports  # noqa: E402
+from db.models import Figure, FigureRevision, ProcessedUpdate  # noqa: E402
+from db.repo import access, reports  # noqa: E402
 from db.session import Database  # noqa: E402
 from figures.periods import current_period, previous_period  # noqa: E402
 
@@ -65,11 +66,7 @@ def _setup(url: str, history: int, data_dir: Path) -> Engine:
     db = Database(url)
     with db.session() as s:
         unit = access.create_unit(s, "xa-bench", "xã Thử")
-        officer = Officer(display_name="Cán bộ")
-        s.add(officer)
-        s.flush()
-        people.link_identity(s, officer, "console", "cb")
-        people.grant(s, officer, unit, "reporter")
+        grant_console_officers(s, unit, [("cb", "Cán bộ", "reporter")])
         week = current_period("tuan", TODAY)
         for _ in range(history):
             week = previous_period(week)

@@ -29,14 +29,13 @@ sys.path.insert(0, str(REPO))
 
 from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 
-from bot.demo import _cumulative, _weekly_figures  # noqa: E402
+from bot.demo import _cumulative, _weekly_figures, grant_console_officers  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 from bot.messages import Incoming  # noqa: E402
 from common.clock import StartedClock, local_instant, use_clock  # noqa: E402
 from common.settings import Settings  # noqa: E402
 from db import migrate  # noqa: E402
-from db.models import Figure, Officer, Period, Report, Unit  # noqa: E402
-from db.repo import people  # noqa: E402
+from db.models import Figure, Period, Report, Unit  # noqa: E402
 from db.session import Database  # noqa: E402
 from figures.periods import current_period, previous_period  # noqa: E402
 from province.deadlines import last_ended  # noqa: E402
@@ -54,11 +53,7 @@ def seed(db: Database, communes: int, weeks: int) -> None:
         province = Unit(code="p", name="tỉnh Thử Nghiệm", level="tinh", recipients=[])
         s.add(province)
         s.flush()
-        officer = Officer(display_name="Cán bộ tổng hợp")
-        s.add(officer)
-        s.flush()
-        people.link_identity(s, officer, "console", "tong_hop")
-        people.grant(s, officer, province, "tong_hop")
+        grant_console_officers(s, province, [("tong_hop", "Cán bộ tổng hợp", "tong_hop")])
         units = [Unit(code=f"x{i:03d}", name=f"xã Số {i}", level="xa", parent_id=province.id, recipients=[])
                  for i in range(communes)]
         s.add_all(units)

@@ -8,9 +8,10 @@ import multiprocessing as mp
 import pytest
 from sqlalchemy import select
 
+from bot.demo import grant_console_officers
 from db import migrate
-from db.models import FigureRevision, Officer, Period, Report
-from db.repo import access, people
+from db.models import FigureRevision, Period, Report
+from db.repo import access
 from db.session import Database
 
 MONTHS = [f"tháng {m:02d}/{y}" for y in (2024, 2025) for m in range(1, 13)]
@@ -52,13 +53,7 @@ def shared_unit(db_url, tmp_path):
     migrate.upgrade(db_url)
     db = Database(db_url)
     with db.session() as s:
-        unit = access.create_unit(s, "xa-dua", "xã Đua")
-        for user in OFFICERS:
-            officer = Officer(display_name=user)
-            s.add(officer)
-            s.flush()
-            people.link_identity(s, officer, "console", user)
-            people.grant(s, officer, unit, "reporter")
+        grant_console_officers(s, access.create_unit(s, "xa-dua", "xã Đua"), [(u, u, "reporter") for u in OFFICERS])
     yield db
     db.dispose()
 

@@ -10,9 +10,10 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bot.cli import app as cli_app
+from bot.demo import grant_console_officers
 from common.vnnum import fmt_num
-from db.models import Officer, Period, Report
-from db.repo import access, people, reports
+from db.models import Period, Report
+from db.repo import access, reports
 from figures.checks import check_report
 from figures.report_reader import read_report
 from figures.types import FigureInput, PeriodFigures
@@ -34,12 +35,8 @@ def nga_bay(app):
     with db.session() as s:
         unit = access.create_unit(s, "nga-bay", "thành phố Ngã Bảy")
         unit.week_start_weekday = 3
-        for user, role in (("can_bo_nb", "reporter"), ("lanh_dao_nb", "approver")):
-            officer = Officer(display_name=user)
-            s.add(officer)
-            s.flush()
-            people.link_identity(s, officer, "console", user)
-            people.grant(s, officer, unit, role)
+        grant_console_officers(s, unit, [("can_bo_nb", "can_bo_nb", "reporter"),
+                                         ("lanh_dao_nb", "lanh_dao_nb", "approver")])
     return db, engine
 
 

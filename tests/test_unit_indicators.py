@@ -6,10 +6,11 @@ from docx import Document
 from sqlalchemy import func, select
 
 from bot.app import build
+from bot.demo import grant_console_officers
 from common import clock
 from common.errors import Conflict, InvalidInput, NotFound
 from common.settings import Settings
-from db.models import AuditEvent, Figure, Officer, Unit, UnitIndicator
+from db.models import AuditEvent, Figure, Unit, UnitIndicator
 from db.repo import access, indicators, people, reports
 from figures.checks import check_report
 from figures.periods import current_period
@@ -31,13 +32,7 @@ def units(db_url, data_dir):
     with db.session() as s:
         for code, name, users in (("xa-hoa-binh", "xã Hòa Bình", (("quan_tri", "admin"), ("can_bo", "reporter"))),
                                   ("xa-an-phu", "xã An Phú", (("can_bo_ap", "reporter"),))):
-            unit = access.create_unit(s, code, name)
-            for user, role in users:
-                officer = Officer(display_name=user)
-                s.add(officer)
-                s.flush()
-                people.link_identity(s, officer, "console", user)
-                people.grant(s, officer, unit, role)
+            grant_console_officers(s, access.create_unit(s, code, name), [(u, u, role) for u, role in users])
     yield db, engine
     db.dispose()
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.channels import reading
+from bot.demo import grant_console_officers
 from bot.messages import BUTTON, FILE, Incoming, IncomingFile
-from db.models import KnowledgeDocument, Officer
+from db.models import KnowledgeDocument
 from db.repo import access, people
 from tests.test_retrieval_ingest import HEAD, make_docx
 
@@ -38,12 +39,8 @@ def pending(db, doc_id: int) -> KnowledgeDocument | None:
 
 def admin_of_another_unit(db) -> str:
     with db.session() as s:
-        unit = access.create_unit(s, "xa-khac", "xã Khác")
-        officer = Officer(display_name="Quản trị xã Khác")
-        s.add(officer)
-        s.flush()
-        people.link_identity(s, officer, "console", "quan_tri_khac")
-        people.grant(s, officer, unit, "admin")
+        grant_console_officers(s, access.create_unit(s, "xa-khac", "xã Khác"),
+                               [("quan_tri_khac", "Quản trị xã Khác", "admin")])
     return "quan_tri_khac"
 
 
