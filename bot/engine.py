@@ -280,23 +280,37 @@ class Engine:
 
     def _handle_once(self, incoming: Incoming) -> list[Reply]:
         with self.db.session() as s:
-            if incoming.update_id is not None and not channel_state.claim_update(
-                    s, incoming.channel, str(incoming.update_id)):
+            ctx = self._claim(s, incoming)
+            if ctx is None:
                 return []  # redelivered: acknowledged, ignored
-            ctx = Ctx(s, incoming, channel_state.load_state(s, incoming.channel, incoming.chat_id),
-                      people.officer_by_identity(s, incoming.channel, incoming.user_id), self.settings)
-            if ctx.officer is not None:
-                ctx.state.officer_id = ctx.officer.id
             try:
-                with s.begin_nested():  # an officer error undoes the handler's writes, not the claim
-                    self._dispatch(ctx)
-                    _remember_buttons(ctx)  # before the savepoint's flush: the chat's state is written once
+                self._dispatch(ctx)
             except OfficerError as e:
-                ctx.replies.append(Reply(e.message_vi))
-                _remember_buttons(ctx)
+                # The handler's writes are undone with the whole transaction (cheaper than a savepoint around
+                # every update, and errors are rare); the claim and the chat's state are then taken again.
+                replies = [*ctx.replies, Reply(e.message_vi)]
+                s.rollback()
+                ctx = self._claim(s, incoming)
+                if ctx is None:
+                    return []  # a concurrent delivery of the same update claimed it meanwhile
+                ctx.replies = replies
+            _remember_buttons(ctx)
             if self.persist_replies is not None:
                 self.persist_replies(s, incoming, ctx.replies)
             return ctx.replies
+
+    def _claim(self, s: Session, incoming: Incoming) -> Ctx | None:
+        """Claim the update and load who speaks and the chat's state; None when the update was processed."""
+        if incoming.update_id is not None and not channel_state.claim_update(
+                s, incoming.channel, str(incoming.update_id)):
+            return None
+        officer, memberships = people.officer_with_memberships(s, incoming.channel, incoming.user_id)
+        ctx = Ctx(s, incoming, channel_state.load_state(s, incoming.channel, incoming.chat_id), officer,
+                  self.settings)
+        if officer is not None:
+            ctx.state.officer_id = officer.id
+            ctx._access = (officer.id, memberships)
+        return ctx
 
     def _apologise(self, incoming: Incoming) -> list[Reply]:
         """Nothing of the update was kept; the officer is told, and the update is claimed so a redelivery does

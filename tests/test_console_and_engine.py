@@ -70,6 +70,35 @@ def test_handler_crash_rolls_back_and_answers(demo_app, monkeypatch):
         assert not channel_state.claim_update(s, "console", "9")  # not retried forever
 
 
+
+def test_officer_error_undoes_the_handlers_writes_but_answers_and_claims_the_update(demo_app, officer_chat,
+                                                                                   monkeypatch):
+    from bot import engine as engine_mod
+    from common.errors import OfficerError
+    from db.repo import channel_state
+
+    db, engine = demo_app
+    officer_chat().say("/baocao")
+    with db.session() as s:
+        before = s.scalar(select(func.count()).select_from(FigureRevision))
+
+    def refuses_after_writing(ctx):
+        ctx.say("Đang ghi…")
+        ctx.state.flow = "should-not-stick"
+        ctx.s.add(FigureRevision(report_id=1, indicator="cccd.cap_moi", action="set", new_value=1))
+        ctx.s.flush()
+        raise OfficerError("Không được phép.")
+
+    monkeypatch.setitem(engine_mod.router.commands, "help", refuses_after_writing)
+    inc = lambda: Incoming(channel="console", chat_id="can_bo", user_id="can_bo", text="/help",  # noqa: E731
+                           update_id="77")
+    assert [r.text for r in engine.handle(inc())] == ["Đang ghi…", "Không được phép."]
+    assert engine.handle(inc()) == []  # claimed: a redelivery is not run again
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(FigureRevision)) == before
+        assert channel_state.load_state(s, "console", "can_bo").flow != "should-not-stick"
+
+
 def test_cli_help_lists_commands_and_each_is_documented(data_dir):
     """The installed entry point itself (one real process; the other CLI tests use Typer's CliRunner)."""
     out = subprocess.run([sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, timeout=60)

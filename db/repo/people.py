@@ -4,8 +4,8 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from common import clock
 from common.errors import InvalidInput
@@ -26,6 +26,23 @@ def unit_by_code(s: Session, code: str) -> Unit | None:
 def officer_by_identity(s: Session, channel: str, external_id: str) -> Officer | None:
     return s.scalar(select(Officer).join(Identity).where(Identity.channel == channel,
                                                          Identity.external_id == external_id))
+
+
+# Built once: every update starts with it (parameters: channel, external_id).
+_OFFICER_WITH_MEMBERSHIPS = (
+    select(Officer, Membership, Unit).join(Identity, Identity.officer_id == Officer.id)
+    .outerjoin(Membership, and_(Membership.officer_id == Officer.id, Membership.active.is_(True)))
+    .outerjoin(Unit, Unit.id == Membership.unit_id)
+    .where(Identity.channel == bindparam("channel"), Identity.external_id == bindparam("external_id"))
+    .options(contains_eager(Membership.unit)).order_by(Membership.id))
+
+
+def officer_with_memberships(s: Session, channel: str, external_id: str) -> tuple[Officer | None, list[Membership]]:
+    """The officer behind a channel identity and their active memberships (units loaded), in one statement."""
+    rows = s.execute(_OFFICER_WITH_MEMBERSHIPS, {"channel": channel, "external_id": external_id}).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [m for _, m, _ in rows if m is not None]
 
 
 def link_identity(s: Session, officer: Officer, channel: str, external_id: str) -> Identity:

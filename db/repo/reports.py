@@ -11,7 +11,7 @@ from datetime import date
 from typing import NamedTuple
 
 from sqlalchemy import event, insert, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, object_session
 
 from common.errors import ReportLocked
 from db.models import Figure, FigureRevision, Period, Report, ReportStatus, utcnow
@@ -56,9 +56,16 @@ def ensure_editable(report: Report) -> None:
         raise ReportLocked(report.status)
 
 
+TOUCHED = "touched_reports"  # session.info key: ids of the reports this transaction changed
+
+
 def touch(report: Report) -> None:
-    """Count a change of the report's content (figures, text, options); drafts remember the revision."""
+    """Count a change of the report's content (figures, text, options); drafts remember the revision, and the
+    history cache (figures/report_data.py) does not keep what this transaction may still roll back."""
     report.revision = (report.revision or 0) + 1
+    s = object_session(report)
+    if s is not None:
+        s.info.setdefault(TOUCHED, set()).add(report.id)
 
 
 def report_for_unit(s: Session, report_id: int, unit_id: int) -> Report | None:
@@ -87,7 +94,7 @@ def current_figures(s: Session, report: Report) -> dict[str, Figure]:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_after_rollback(session: Session, _previous) -> None:
-    """A rolled-back savepoint undoes writes the read-once figures and the held locks may reflect."""
+    """A rollback (an officer error, a savepoint) undoes writes the read-once figures and held locks may reflect."""
     session.info.pop(_FIGURES, None)
     session.info.pop("locked_reports", None)
 
