@@ -3,7 +3,10 @@ which passage to quote first (the level the question names; the current text bef
 
 Relevance is the share of the question's meaning found in a passage, each word weighted by how rare it is in
 the library (a word the library never uses weighs most): "bảo hiểm xã hội tự nguyện" is not answered by a
-passage on "bảo hiểm xã hội Việt Nam", because "tự nguyện" carries the question.
+passage on "bảo hiểm xã hội Việt Nam", because "tự nguyện" carries the question. Only the question's topic
+counts: question words and the grammar around them ("… thì căn cứ nghị định nào") weigh nothing, else their
+rarity would drown the topic. A question asking how much is answered only by a passage stating an amount: a
+passage naming the fee or the benefit ("trợ cấp mai táng phí") shares the words, not the answer.
 """
 from __future__ import annotations
 
@@ -47,6 +50,7 @@ _ASKING_RE = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _ASKING), key=
 # dates and document numbers ("năm 2023", "01/7/2025", "04/CT-TTg"): not counts
 _DATES_AND_NUMBERS_KEEP_COUNTS = re.compile(r"\b(?:nam|thang|ngay)\s+\d[\d/]*|\b\d+/[\w/-]+")
 _DATES_AND_NUMBERS = re.compile(r"\b(?:nam|thang|ngay)\s+\d[\d/]*|\b\d+(?:/\d+)*(?:/[a-z]+(?:-[a-z]+)*)?\b")
+_RUN_BREAK = re.compile(r"[|,.;:?!()\"“”]")  # where a run of adjacent question words ends
 
 # A question asking for a detail (papers, fines, fees, durations, amounts) is answered only by a passage that
 # states that kind of detail: naming the procedure is not enough.
@@ -60,21 +64,34 @@ _DETAILS: dict[str, tuple[str, ...]] = {
     "muc huong": ("muc huong",),
     "thoi han": ("thoi han",),
     "bao lau": ("thoi han", "het han"),
-    "bao nhieu tien": ("dong", "tien"),
     "can nhung gi": ("giay to", "ho so", "dieu kien"),
 }
+# "… là bao nhiêu?", "bao nhiêu tiền", "bao nhiêu phần trăm", a rate: an amount, stated only as a sum or a rate
+# (naming the fee or the benefit is not stating it); "có bao nhiêu Công an cấp xã?": a count, stated as a number.
+_HOW_MUCH = re.compile(r"\bbao nhieu\b\s*([0-9a-z]*)")
+_AMOUNT_AFTER = {"tien", "phan", "mot", "moi"}  # "bao nhiêu tiền / phần trăm / một tháng / mỗi năm"
+_RATE = re.compile(r"\b(?:lai suat|ty le|ti le|phan tram)\b")
+_AMOUNT_FIGURE = re.compile(r"\d[\d.,]*\s*(?:%|(?:phan tram|dong|nghin|ngan|trieu|ty)\b)|\bmien (?:le )?phi\b")
+_COUNT_FIGURE = re.compile(r"\b(?!(?:19|20)\d\d\b)\d[\d.]*\b")  # a bare year ("2022 - 2025") is no count
 
 
 def _weights(question: str) -> dict[str, float]:
     """Meaning-bearing terms of the question with their weights: rare in the library weighs more; a bigram
-    half as much as a syllable; question words, numbers and dates weigh nothing."""
-    q = _DATES_AND_NUMBERS.sub(" ", _ASKING_RE.sub(" ", fold(question)))
-    syl = re.findall(r"[0-9a-z]+", q)
+    half as much as a syllable; question words, numbers and dates weigh nothing.
+
+    A bigram joins two words that stand next to each other in the question: never across a removed question
+    word, number or punctuation ("căn cứ nghị định nào" gives no "cu_nao"). A pair with a particle or question
+    word in it counts only if the library writes it ("cơ sở" folds to "co so", "có" to "co"): otherwise it is
+    grammar, and as a term no passage holds it would weigh most and drown the topic."""
+    q = _DATES_AND_NUMBERS.sub(" | ", _ASKING_RE.sub(" | ", fold(question)))
     idf, ceiling = _rarity()
     out = {t: idf.get(t, ceiling) for t in content_terms(q)}
-    for a, b in zip(syl, syl[1:]):
-        if a not in STOP_SYLLABLES or b not in STOP_SYLLABLES:
-            out[f"{a}_{b}"] = BIGRAM_WEIGHT * idf.get(f"{a}_{b}", ceiling)
+    for run in _RUN_BREAK.split(q):
+        syl = re.findall(r"[0-9a-z]+", run)
+        for a, b in zip(syl, syl[1:]):
+            pair = f"{a}_{b}"
+            if (a not in STOP_SYLLABLES and b not in STOP_SYLLABLES) or pair in idf:
+                out[pair] = BIGRAM_WEIGHT * idf.get(pair, ceiling)
     return out
 
 
@@ -105,14 +122,45 @@ def answered_share(question: str, hit: Hit) -> float:
     return sum(w for t, w in weights.items() if t in have) / sum(weights.values())
 
 
+def asked_quantity(question: str) -> str | None:
+    """"amount" when the question asks how much (a sum, a rate), "count" when it asks how many of something."""
+    q = fold(question)
+    how_much = _HOW_MUCH.search(q)
+    if _RATE.search(q):
+        return "amount"
+    if how_much is None:
+        return None
+    after = how_much.group(1)
+    return "amount" if not after or after in _AMOUNT_AFTER or after in STOP_SYLLABLES else "count"
+
+
+def states_quantity(kind: str, text: str) -> bool:
+    """Whether the text states an amount (a sum or a rate) or a count (a number that is no date or document
+    number)."""
+    folded = fold(text)
+    if kind == "amount":
+        return bool(_AMOUNT_FIGURE.search(folded))
+    return bool(_COUNT_FIGURE.search(_DATES_AND_NUMBERS_KEEP_COUNTS.sub(" ", folded)))
+
+
 def states_asked_detail(question: str, hit: Hit) -> bool:
-    """False when the question asks for a kind of detail (papers, fine, fee, duration) the passage never states."""
+    """False when the question asks for a kind of detail (papers, fine, fee, duration, an amount) the passage
+    never states."""
     q = padded_words(question)
     asked = [ev for cue, ev in _DETAILS.items() if f" {cue} " in q]
+    quantity = asked_quantity(question)
+    if quantity and not states_quantity(quantity, hit.text):
+        return False
     if not asked:
         return True
     text = padded_words(_passage(hit))
     return all(any(f" {e} " in text for e in ev) for ev in asked)
+
+
+def names_document(question: str, hit: Hit) -> bool:
+    """Whether the question names the passage's document by one of its names ("Đề án 06", "Luật Cư trú")."""
+    words = padded_words(question)
+    return any(padded_words(a) in words for a in hit.meta.get("aliases", "").split("|") if a)
 
 
 def answers(question: str, hits: list[Hit], named: bool) -> bool:
@@ -120,8 +168,10 @@ def answers(question: str, hits: list[Hit], named: bool) -> bool:
     the question names, by number, a document the library holds."""
     if not hits:
         return False
-    if named and (is_what_is_question(question) or is_validity_question(question)):
-        return True  # "công văn 452 là gì?", "nghị định 69/2024 có hiệu lực từ khi nào?": the profile answers
+    if (named or names_document(question, hits[0])) and (
+            is_what_is_question(question) or is_validity_question(question)):
+        # "công văn 452 là gì?", "Luật Cư trú ban hành ngày nào?": the document's own profile answers
+        return True
     for h in hits[:BEST_OF]:
         share = answered_share(question, h)
         enough = share >= (MIN_ANSWERED_NAMED if named else MIN_ANSWERED) or (

@@ -132,6 +132,38 @@ def test_question_the_library_cannot_answer_gets_no_quote(question):
     assert ans.answer.startswith("Thư viện chưa có văn bản/nội dung nào trả lời câu hỏi") and HOW_TO_ADD in ans.answer
 
 
+@pytest.mark.parametrize("question", [
+    "Mức trợ cấp mai táng phí hiện nay là bao nhiêu?",  # the passage names the benefit, states no sum
+    "tro cap that nghiep duoc huong bao nhieu phan tram tien luong?",
+    "Cấp điện mới từ lưới điện hạ áp mất bao nhiêu tiền?",
+])
+def test_amount_question_is_refused_by_a_passage_that_only_names_the_benefit(question):
+    ans = answer(question, hits(("06/QĐ-TTg", "25 dịch vụ công thiết yếu - 14"), dense=0.9))
+    assert not ans.found and ans.citations == []
+    assert ans.answer.startswith("Thư viện chưa có văn bản/nội dung nào trả lời câu hỏi") and HOW_TO_ADD in ans.answer
+
+
+def test_count_question_is_answered_by_the_passage_stating_the_count():
+    found = hits(("72/2025/QH15", "Văn bản ban hành trước"))
+    text = ask("Cả nước có bao nhiêu Công an cấp xã?", found)
+    assert text.startswith("Theo Luật Tổ chức chính quyền địa phương số 72/2025/QH15 ngày 16/06/2025")
+    assert 'mục "Văn bản ban hành trước 01/7/2025 còn nhắc cấp huyện"' in text and "3.319 Công an cấp xã" in text
+
+
+def test_question_words_do_not_drown_the_topic():
+    # "căn cứ nghị định nào", "qua mạng thì": grammar, not a topic the passage must hold
+    text = ask("Làm thủ tục hành chính qua mạng thì căn cứ nghị định nào?",
+               hits(("45/2020/NĐ-CP", "Thủ tục hành chính trên môi trường điện tử"), dense=0.9))
+    assert text.startswith("Theo Nghị định số 45/2020/NĐ-CP ngày 08/04/2020 của Chính phủ (mục \"Thủ tục hành chính")
+
+
+@pytest.mark.parametrize("question", ["Thủ tướng ký quyết định duyệt Đề án 06 vào ngày nào?",
+                                      "de an 06 ban hanh ngay nao?"])
+def test_date_of_a_document_named_by_its_name_comes_from_its_profile(question):
+    text = ask(question, hits(("06/QĐ-TTg", "Mục tiêu tổng quát"), ("06/QĐ-TTg", "05 nhóm tiện ích")))
+    assert text.startswith("Quyết định số 06/QĐ-TTg ngày 06/01/2022 của Thủ tướng Chính phủ phê duyệt Đề án")
+
+
 @pytest.mark.parametrize("question,missing", [
     ("công văn 877/TCT-CAT là gì?", "877/TCT-CAT"),
     ("Nghị định 30/2020 quy định thể thức văn bản thế nào?", "Nghị định 30/2020"),
