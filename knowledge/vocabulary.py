@@ -16,6 +16,7 @@ class Vocabulary(BaseModel):
     roles: dict[str, str]
     document_types: dict[str, str]
     document_type_codes: dict[str, str]
+    count_nouns: list[str]
 
 
 @lru_cache(maxsize=1)

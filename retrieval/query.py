@@ -152,11 +152,13 @@ def passage_levels(text: str) -> set[str]:
 
 
 _YEAR_LIKE = range(1990, 2101)
+_COUNTED = re.compile(r"\s+(?:" + "|".join(re.escape(w) for w in vocabulary().count_nouns) + r")\b")
 
 
 def document_mentions(question: str) -> list[str]:
     """Documents a question names by number ("công văn 877/TCT-CAT", "Nghị định 30/2020", "QĐ 2289"), as the
-    officer wrote them, whether or not the library holds them. A bare year ("kế hoạch 2024") is not one."""
+    officer wrote them, whether or not the library holds them. A bare year ("kế hoạch 2024") is not one, nor a
+    count ("báo cáo 28 DVC")."""
     q = fold(question)
     out: list[str] = []
     spans: list[tuple[int, int]] = []
@@ -166,7 +168,7 @@ def document_mentions(question: str) -> list[str]:
     for m in _TYPED_REF.finditer(q):
         if any(a <= m.start(2) < b for a, b in spans):
             continue
-        if int(m.group(2)) in _YEAR_LIKE and not m.group(3):
+        if not m.group(3) and (int(m.group(2)) in _YEAR_LIKE or _COUNTED.match(q, m.end())):
             continue
         out.append(question[m.start():m.end()] if len(question) == len(q) else m.group(0))
     return out

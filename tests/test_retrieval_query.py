@@ -107,6 +107,9 @@ def test_levels_a_passage_speaks_of():
     ("chỉ thị 04 yêu cầu gì", ["chỉ thị 04"]),
     ("kế hoạch 2024 của xã", []),  # a year, not a number
     ("25 dịch vụ công thiết yếu gồm những gì", []),
+    ("báo cáo 28 DVC trực tuyến theo quyết định nào?", []),  # a count, not a number
+    ("bao cao 28 dvc truc tuyen theo quyet dinh nao", []),
+    ("kế hoạch 15 nhiệm vụ năm nay", []),
 ])
 def test_documents_a_question_names_by_number(question, mentions):
     assert document_mentions(question) == mentions
