@@ -38,7 +38,7 @@ LEVEL_SHARE_SLACK = 0.05  # … if it holds the question nearly as well as the b
 HEADING_MARGIN = 0.002  # within the best document, a passage whose heading states the asked count wins a near tie
 SHARE_MARGIN, SHARE_LEAD = 0.001, 0.08  # a rival within this score holding this much more of the question wins
 CONTENT_MARGIN = 0.1  # a document's own passage goes before a local-practice one holding at most this much more
-BEST_OF = 4  # near-tied rivals looked at: fusion scores of the first four are often within 0.001
+BEST_OF = 4  # the passages weighed (which answers, near-tied rivals): fusion often scores four within 0.001
 
 # Words that ask rather than mean: they never decide whether a passage answers.
 _ASKING = ["van ban", "quy dinh", "nghi dinh", "thong tu", "chi thi", "quyet dinh", "cong van", "bao nhieu",
