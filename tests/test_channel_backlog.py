@@ -76,7 +76,9 @@ async def test_backlog_after_downtime_is_processed_in_order_and_nothing_is_lost(
         await stack.outbox.deliver_due()
     texts = [c.params["text"] for c in fake_tg.sent("sendMessage")]
     assert not any("quá nhanh" in t for t in texts)
-    assert sum("• Cấp mới CCCD:" in t for t in texts) == len(FIGURES)  # every message answered
+    # every message answered (an answer whose "sent" mark the stopped tasks cut off is sent again by the final
+    # delivery: delivery is at least once, by design)
+    assert len({t for t in texts if "• Cấp mới CCCD:" in t}) == len(FIGURES)
     assert sum("/baocao" in t and "/hoi" in t for t in texts) == BACKLOG - 1 - len(FIGURES)
     with db.session() as s:
         revs = s.scalars(select(FigureRevision).where(FigureRevision.indicator == "cccd.cap_moi",
