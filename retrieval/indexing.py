@@ -64,11 +64,20 @@ class Indexer:
         return self._vectors()
 
     def plan(self, s: Session) -> Plan:
-        wanted = {v.key: v.version for v in source_versions(s)}
+        return self._plan({v.key: v.version for v in source_versions(s)})
+
+    def _plan(self, wanted: dict[str, str]) -> Plan:
         held = {k: v for k, v in self.db.source_versions().items() if k.split(":", 1)[0] in MANAGED}
         changed = [k for k, v in wanted.items() if k in held and held[k] != v]
         return Plan(remove=[k for k in held if k not in wanted] + changed,
                     add={k: v for k, v in wanted.items() if held.get(k) != v})
+
+    def _read(self, s: Session) -> tuple[dict[str, str], list[SourceDoc]]:
+        """What the database wants indexed, and the sources new to the index, read before the sync lock: every
+        caller holds the database before the lock (on SQLite a transaction is its write lock), never after."""
+        wanted = {v.key: v.version for v in source_versions(s)}
+        plan = self._plan(wanted)
+        return wanted, load_sources(s, set(plan.add)) if plan.add else []
 
     def vectors_current(self, check_count: bool) -> bool:
         """Chroma holds what the index holds: same model and (for a server, which may be reset behind our
@@ -78,12 +87,17 @@ class Indexer:
         return self.vectors.count() == self.db.count() if check_count else True
 
     def sync(self, s: Session, repair: bool = False, progress: Progress | None = None) -> SyncResult:
+        return self._apply(*self._read(s), repair, progress)
+
+    def _apply(self, wanted: dict[str, str], docs: list[SourceDoc], repair: bool,
+               progress: Progress | None) -> SyncResult:
         with self._lock:  # planned under the lock: a sync that waited sees what the one before it did
             t0, before = time.perf_counter(), self.embedder.embedded
-            plan = self.plan(s)
-            removed = self._remove(plan.remove)
-            docs = load_sources(s, set(plan.add)) if plan.add else []
-            added = self._add(docs, plan.add, progress)
+            plan, have = self._plan(wanted), {d.key for d in docs}
+            # what another sync did since `wanted` was read is not undone: a source it indexed is not added
+            # twice, and one it changed again is left for the next sync (its new text was not read here)
+            removed = self._remove([k for k in plan.remove if k not in wanted or k in have])
+            added = self._add([d for d in docs if d.key in plan.add], plan.add, progress)
             if repair and not self._stopping.is_set():
                 added += self.repair()
             with self.db.write() as c:
@@ -195,9 +209,10 @@ class Indexer:
         while self._again.is_set():
             self._again.clear()
             try:
-                with session() as s:
-                    if self.plan(s):
-                        self.sync(s)
+                with session() as s:  # read, then let go: officers' updates do not wait for the embedding
+                    wanted, docs = self._read(s)
+                if self._plan(wanted):
+                    self._apply(wanted, docs, False, None)
             except Exception:
                 log.exception("background library sync failed")
 

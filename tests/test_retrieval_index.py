@@ -2,10 +2,12 @@
 unit scoping, and the index following approvals without a rebuild."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import select
 
-from db.models import Report, Unit
+from db.models import ProcessedUpdate, Report, Unit
 from retrieval import forms, lexical
 from retrieval.index_db import LIBRARY, IndexDB, SourceRow
 from retrieval.store import PAGE, VectorStore
@@ -192,6 +194,41 @@ def test_an_approval_is_indexed_alone_in_the_background(demo_library):
     hits = lib.index.search(f"mình báo cáo {label} thế nào?", k=3, unit_id=unit_id)
     assert hits[0].meta["doc_key"] == f"report:{report.id}"
     assert all(h.meta["provenance"] != "bao_cao" for h in lib.index.search(f"mình báo cáo {label}", k=20))
+
+
+
+def test_officers_updates_do_not_wait_for_a_background_sync(demo_library, monkeypatch):
+    """On SQLite a transaction is the database's write lock: the sync reads its sources, then lets go before
+    indexing (it held it throughout, and a foreground sync taking the locks the other way round deadlocked)."""
+    db, lib = demo_library
+    indexing, release = threading.Event(), threading.Event()
+    real_add = lib.indexer._add
+
+    def slow_add(*a, **k):
+        indexing.set()
+        release.wait(10)
+        return real_add(*a, **k)
+
+    monkeypatch.setattr(lib.indexer, "_add", slow_add)
+    with db.session() as s:
+        s.scalars(select(Report).where(Report.status == "approved")).first().status = "submitted"
+    lib.ask("công văn 452 là gì?")  # notices the change: the background sync starts
+    assert indexing.wait(10)
+    wrote = threading.Event()
+
+    def officer_update():
+        with db.session() as s:
+            s.add(ProcessedUpdate(channel="test", update_id="during-sync"))
+        wrote.set()
+
+    officer = threading.Thread(target=officer_update)
+    officer.start()
+    try:
+        assert wrote.wait(5), "an officer's update waited for the index"
+    finally:
+        release.set()
+        officer.join()
+        lib.indexer.wait()
 
 
 def test_nothing_changed_means_no_work_and_no_chroma(demo_library, settings):
