@@ -39,10 +39,14 @@ def run() -> None:
         typer.echo("Đã tạo đơn vị demo (xã Hòa An) với số liệu các kỳ trước.", err=True)
 
     def start_library() -> None:
-        """Index what changed and warm the model up, in the background."""
+        """Index what changed and warm the model up; import what drafts need; in the background."""
+        import threading
+
+        from drafting.render import preload
         from retrieval.library import get_library
 
         get_library(settings).start()
+        threading.Thread(target=preload, name="preload-drafting", daemon=True).start()
 
     if settings.telegram_bot_token or settings.zalo_bot_token:
         from bot.channels.serve import serve_channels

@@ -111,6 +111,15 @@ def render(inp: DraftInput, out: Path, *, with_chart: bool = True, cat: Catalogu
     return RenderResult(out, chart, warnings, _summary(inp, body, appendix is not None), snapshot(inp, body))
 
 
+def preload() -> None:
+    """Import what rendering needs (docxtpl, python-docx, matplotlib; ~1 s), for a bot to call in the background
+    once it has answered its first message: the first draft then does not wait for them."""
+    import docxtpl  # noqa: F401
+    from matplotlib.backends import backend_agg  # noqa: F401
+
+    from drafting import build_template  # noqa: F401
+
+
 def document_context(inp: DraftInput, body: Body) -> dict:
     """Template values of everything but the appendix: header, subject, opening, body, closing, signature."""
     return {
