@@ -37,24 +37,33 @@ def run() -> None:
         with db.session() as s:
             seed_demo(s, clock.today(settings.timezone))
         typer.echo("Đã tạo đơn vị demo (xã Hòa An) với số liệu các kỳ trước.", err=True)
-    from retrieval.library import get_library
 
-    get_library(settings).start()  # index what changed and warm the model up, in the background
+    def start_library() -> None:
+        """Index what changed and warm the model up; import what drafts need; in the background."""
+        import threading
+
+        from drafting.render import preload
+        from retrieval.library import get_library
+
+        get_library(settings).start()
+        threading.Thread(target=preload, name="preload-drafting", daemon=True).start()
+
     if settings.telegram_bot_token or settings.zalo_bot_token:
         from bot.channels.serve import serve_channels
+        start_library()
         serve_channels(settings, db, engine)
         return
-    _console(engine, "can_bo", json_mode=False)
+    _console(engine, "can_bo", json_mode=False, after_first_reply=start_library)  # the first reply waits for none of it
 
 
-def _console(engine, user: str, json_mode: bool) -> None:
+def _console(engine, user: str, json_mode: bool, after_first_reply=None) -> None:
     from bot.channels.console import ConsoleChat
 
     chat = ConsoleChat(engine, user, json_mode=json_mode)
     if sys.stdin.isatty() and not json_mode:
-        chat.run_interactive()
+        chat.run_interactive(after_first_reply)
     else:
-        chat.run_lines(sys.stdin)
+        chat.run_lines(sys.stdin, after_first_reply)
 
 
 @app.command()

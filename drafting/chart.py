@@ -1,13 +1,11 @@
 """A line chart of the main indicators over the last periods (PNG), for the appendix and the chat.
 
-Drawn on matplotlib's Agg canvas directly (no pyplot global state), so it is safe in a bot process.
+Drawn on matplotlib's Agg canvas directly (no pyplot global state), so it is safe in a bot process. matplotlib
+is imported when a chart is drawn (~0.7 s): the bot's start and its first reply do not wait for it.
 """
 from __future__ import annotations
 
 from pathlib import Path
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from common.vnnum import fmt_int
 from figures.periods import PeriodSpec
@@ -47,6 +45,9 @@ def render_chart(current: PeriodFigures, history: list[PeriodFigures], out: Path
             lines[label] = [v.value if v is not None else float("nan") for v in values]
     if not lines:
         return None
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(6.3, 3.2), dpi=150)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()

@@ -4,10 +4,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, Field, field_validator
 
 from common.vntext import lower_first
+from common.yamlfile import read_yaml
 from knowledge.catalogue import Indicator
 
 PATTERNS_PATH = Path(__file__).resolve().parents[1] / "knowledge" / "templates" / "sentences.yaml"
@@ -72,4 +72,4 @@ class Patterns(BaseModel):
 
 @lru_cache(maxsize=2)
 def load_patterns(path: Path = PATTERNS_PATH) -> Patterns:
-    return Patterns.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return Patterns.model_validate(read_yaml(path))

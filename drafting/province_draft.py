@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from docxtpl import DocxTemplate
 from sqlalchemy.orm import Session
 
 from common import clock
@@ -20,7 +19,6 @@ from drafting import unit_structures
 from drafting.changes import snapshot
 from drafting.from_db import draft_input
 from drafting.inputs import DraftInput
-from drafting.province_template import PROVINCE_TEMPLATE_PATH
 from drafting.render import RenderResult, document_context
 from drafting.sections import build_body
 from drafting.structure import preset
@@ -120,6 +118,10 @@ def render_province(inp: ProvinceDraftInput, out: Path, cat: Catalogue | None = 
                            f"của {base.unit.short_agency})",
                 "title": f"Tình hình báo cáo và một số chỉ tiêu của các đơn vị cấp xã {in_period(base.period)}",
                 "rows": inp.rows, "total": inp.total_row} if base.appendix else None
+    from docxtpl import DocxTemplate
+
+    from drafting.province_template import PROVINCE_TEMPLATE_PATH  # with python-docx
+
     tpl = DocxTemplate(str(PROVINCE_TEMPLATE_PATH))
     tpl.render({**document_context(base, body), "appendix": appendix}, autoescape=True)
     tpl.save(str(out))

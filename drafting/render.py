@@ -1,14 +1,13 @@
-"""Render a DraftInput into a DOCX with our docxtpl template; one renderer for the CLI and the chat."""
+"""Render a DraftInput into a DOCX with our docxtpl template; one renderer for the CLI and the chat.
+
+docxtpl (python-docx, jinja2) is imported when a draft is rendered, not when the chat engine starts."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
+from typing import TYPE_CHECKING
 
 from common.vnnum import fmt_pct, rate
-from drafting.build_template import TEMPLATE_PATH
 from drafting.changes import Snapshot, snapshot
 from drafting.chart import TITLE as CHART_TITLE
 from drafting.chart import render_chart
@@ -20,6 +19,9 @@ from drafting.structure import default_structure, plain_title
 from drafting.wording import agency_lines, closing, in_period, opening, place_date, recipient_lines, subject_lines
 from knowledge.catalogue import Catalogue, load_catalogue
 from knowledge.report_parts import load_vocabulary
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 
 @dataclass
@@ -54,6 +56,9 @@ def _appendix(tpl: DocxTemplate, inp: DraftInput, cat: Catalogue, chart: Path | 
     services = _service_rows(inp, cat)
     if not inp.appendix or not (services or chart):
         return None
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
     d = inp.report_date
     return {"caption": f"(Kèm theo Báo cáo số      /{inp.doc_symbol} ngày {d.day:02d}/{d.month:02d}/{d.year} "
                        f"của {inp.unit.short_agency})",
@@ -95,11 +100,24 @@ def render(inp: DraftInput, out: Path, *, with_chart: bool = True, cat: Catalogu
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     chart = render_chart(inp.current, inp.history, out.with_suffix(".png")) if with_chart else None
+    from docxtpl import DocxTemplate
+
+    from drafting.build_template import TEMPLATE_PATH  # with python-docx
+
     tpl = DocxTemplate(str(TEMPLATE_PATH))
     appendix = _appendix(tpl, inp, cat, chart)
     tpl.render({**document_context(inp, body), "appendix": appendix}, autoescape=True)
     tpl.save(str(out))
     return RenderResult(out, chart, warnings, _summary(inp, body, appendix is not None), snapshot(inp, body))
+
+
+def preload() -> None:
+    """Import what rendering needs (docxtpl, python-docx, matplotlib; ~1 s), for a bot to call in the background
+    once it has answered its first message: the first draft then does not wait for them."""
+    import docxtpl  # noqa: F401
+    from matplotlib.backends import backend_agg  # noqa: F401
+
+    from drafting import build_template  # noqa: F401
 
 
 def document_context(inp: DraftInput, body: Body) -> dict:

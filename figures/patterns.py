@@ -7,10 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel
 
 from common.vntext import syllables
+from common.yamlfile import read_yaml
 
 PATTERNS_PATH = Path(__file__).resolve().parents[1] / "knowledge" / "parse_patterns.yaml"
 
@@ -77,7 +77,7 @@ class Patterns:
 
 @lru_cache(maxsize=2)
 def load_patterns(path: Path = PATTERNS_PATH) -> Patterns:
-    raw = _PatternsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    raw = _PatternsFile.model_validate(read_yaml(path))
 
     def rx(source: str) -> re.Pattern:
         return re.compile(source.replace("{NUM}", raw.number))

@@ -7,10 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, Field, model_validator
 
 from common.vntext import lower_first
+from common.yamlfile import read_yaml
 from figures.checks import EPS, CheckInput, Finding, num
 from knowledge.catalogue import load_catalogue
 
@@ -56,7 +56,7 @@ class RulesFile(BaseModel):
 
 @lru_cache(maxsize=2)
 def load_rules(path: Path = RULES_PATH) -> RulesFile:
-    return RulesFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return RulesFile.model_validate(read_yaml(path))
 
 
 def extra_rules(cx: CheckInput, rules: RulesFile | None = None) -> Iterator[Finding]:

@@ -12,11 +12,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from common.errors import InvalidInput
 from common.vntext import fold
+from common.yamlfile import read_yaml
 
 CATALOGUE_PATH = Path(__file__).with_name("indicators.yaml")
 Kind = Literal["flow", "cumulative", "stock"]
@@ -271,7 +271,7 @@ def _expand_remainder(part: Indicator, spec: Remainder) -> Indicator:
 
 @lru_cache(maxsize=4)
 def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = read_yaml(path)
     return Catalogue(CatalogueFile.model_validate(raw))
 
 
@@ -299,7 +299,7 @@ def _slug(name: str) -> str:
 
 def load_extensions(path: Path) -> list[Extension]:
     """A unit's indicators from a YAML list of {name, unit, section, parent?, kind?, aliases?, code?}."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    raw = read_yaml(path) or []
     return [Extension.model_validate(r) for r in raw]
 
 

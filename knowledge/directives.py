@@ -14,10 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from common.vntext import fold
+from common.yamlfile import read_yaml
 
 DIRECTIVES_DIR = Path(__file__).with_name("directives")
 SOURCES_FILE = "_nguon.yaml"
@@ -155,7 +155,7 @@ def profile_paths(directory: Path = DIRECTIVES_DIR) -> list[Path]:
 
 def load_directive(path: Path) -> Directive:
     try:
-        return Directive.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return Directive.model_validate(read_yaml(path))
     except Exception as e:
         raise ValueError(f"{path.name}: {e}") from e
 
@@ -163,7 +163,7 @@ def load_directive(path: Path) -> Directive:
 def load_sources(directory: Path = DIRECTIVES_DIR) -> dict[str, Source]:
     path = directory / SOURCES_FILE
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = read_yaml(path) or {}
         return {k: Source.model_validate(v) for k, v in raw.items()}
     except Exception as e:
         raise ValueError(f"{path.name}: {e}") from e

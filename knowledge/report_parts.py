@@ -9,10 +9,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, Field, model_validator
 
 from common.vntext import fold
+from common.yamlfile import read_yaml
 
 PARTS_PATH = Path(__file__).with_name("templates") / "parts.yaml"
 
@@ -71,4 +71,4 @@ class Vocabulary:
 
 @lru_cache(maxsize=2)
 def load_vocabulary(path: Path = PARTS_PATH) -> Vocabulary:
-    return Vocabulary(PartsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))))
+    return Vocabulary(PartsFile.model_validate(read_yaml(path)))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel
+
+from common.yamlfile import read_yaml
 
 VOCABULARY_PATH = Path(__file__).with_name("vocabulary.yaml")
 
@@ -21,7 +22,7 @@ class Vocabulary(BaseModel):
 
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    return Vocabulary.model_validate(yaml.safe_load(VOCABULARY_PATH.read_text(encoding="utf-8")))
+    return Vocabulary.model_validate(read_yaml(VOCABULARY_PATH))
 
 
 def status_name(status: str) -> str:

@@ -12,10 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
 from common.vntext import fold
@@ -112,6 +108,11 @@ def write_csv(table: Table, path: Path) -> Path:
 
 def write_xlsx(table: Table, path: Path) -> Path:
     """Row 1: Vietnamese headers; row 2: the column ids (as in the CSV); both frozen with the unit columns."""
+    from openpyxl import Workbook  # here, not at import: the chat engine imports this module (~0.2 s)
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
+
     wb = Workbook()
     ws = wb.active
     assert isinstance(ws, Worksheet)  # a new workbook starts with one worksheet, active

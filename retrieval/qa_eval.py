@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-import yaml
-
 from common.vntext import fold
+from common.yamlfile import read_yaml
 
 # Folded phrases that show a passage is about a level of government.
 LEVEL_MARKERS: dict[str, tuple[str, ...]] = {
@@ -133,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     lib.ensure_indexed()
     try:
         for path in args.files:
-            outcomes = evaluate(lib.ask, yaml.safe_load(path.read_text(encoding="utf-8")))
+            outcomes = evaluate(lib.ask, read_yaml(path))
             sys.stdout.write(f"== {path.name} ({len(outcomes)} questions)\n{format_summary(summary(outcomes))}\n")
             if args.verbose:
                 for o in outcomes:

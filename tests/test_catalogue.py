@@ -185,3 +185,13 @@ def test_a_units_own_indicator_is_in_every_template_and_said_without_so():
     # a short name that already names another indicator is not added ("lượt tuyên truyền" is the shared one's)
     assert catalogue_for([{"name": "Số lượt tuyên truyền", "unit": "lượt", "section": "tuyen_truyen"}]
                          ).indicators["rieng.so_luot_tuyen_truyen"].aliases == []
+
+
+def test_data_files_read_the_same_with_the_fast_yaml_parser():
+    """common.yamlfile (libyaml when available) gives what yaml.safe_load gives, for every data file."""
+    from common.yamlfile import read_yaml
+
+    paths = sorted(CATALOGUE_PATH.parent.rglob("*.yaml"))
+    assert len(paths) > 10
+    for path in paths:
+        assert read_yaml(path) == yaml.safe_load(path.read_text(encoding="utf-8")), path

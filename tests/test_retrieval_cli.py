@@ -90,8 +90,9 @@ def test_ask_and_draft_import_neither_the_chat_engine_nor_alembic(demo_app, data
 
 @pytest.mark.slow
 def test_run_exits_cleanly_when_stdin_closes_during_warm_up(data_dir):
-    """A fresh data dir: the library is indexed and the model warmed up in the background when stdin closes."""
-    out = subprocess.run([sys.executable, "-m", "bot", "run"], input="", capture_output=True, text=True, cwd=REPO,
+    """A fresh data dir: the library is indexed and the model warmed up in the background (started once the
+    first reply is out) when stdin closes."""
+    out = subprocess.run([sys.executable, "-m", "bot", "run"], input="/help\n", capture_output=True, text=True, cwd=REPO,
                          env=_subprocess_env(data_dir), timeout=900)
     assert out.returncode == 0, (out.returncode, out.stderr[-2000:])
     assert (data_dir / "search_index.sqlite3").exists()

@@ -31,3 +31,19 @@ def test_fold_removes_diacritics_including_d():
     assert fold("Căn cước công dân") == "can cuoc cong dan"
     assert has_diacritics("cấp mới") and not has_diacritics("cap moi")
     assert syllables("Cấp CCCD: 60 hồ sơ") == ["cap", "cccd", "60", "ho", "so"]
+
+
+def test_strip_diacritics_drops_exactly_the_combining_marks():
+    """The translate table gives what the per-character definition gives: NFD, then no Mn, đ → d."""
+    import unicodedata
+
+    from common.vntext import strip_diacritics
+
+    def reference(text: str) -> str:
+        decomposed = unicodedata.normalize("NFD", text.translate(str.maketrans({"đ": "d", "Đ": "D"})))
+        return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+    chars = [chr(cp) for cp in [*range(0x20, 0x3000), *range(0x1E00, 0x1F00), *range(0xFB00, 0xFB50)]]
+    assert [strip_diacritics(c) for c in chars] == [reference(c) for c in chars]
+    text = "Đề án 06: cấp Căn cước cho 1.389 người – tỷ lệ 58,8% (Hòa An, ĐĐ)"
+    assert strip_diacritics(text) == reference(text) == "De an 06: cap Can cuoc cho 1.389 nguoi – ty le 58,8% (Hoa An, DD)"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
 from bot.engine import Engine
@@ -39,9 +40,10 @@ class ConsoleChat:
             self.out.write("\n")
         self.out.flush()
 
-    def run_lines(self, lines: TextIO) -> None:
+    def run_lines(self, lines: TextIO, after_first_reply: Callable[[], None] | None = None) -> None:
         """One message per line; a line that is a JSON string ("…\\n…") is decoded and sent as one message, so a
-        script can send a multi-line message such as a filled quick form."""
+        script can send a multi-line message such as a filled quick form. `after_first_reply` runs once the first
+        reply is out (`baocao run` starts the library's background work there, not before the first reply)."""
         for line in lines:
             line = line.rstrip("\n")
             if line.startswith('"'):
@@ -51,10 +53,15 @@ class ConsoleChat:
                     pass  # not JSON after all: sent as typed
             if line.strip():
                 self.render(self.send(line))
+                if after_first_reply is not None:
+                    after_first_reply()
+                    after_first_reply = None
 
-    def run_interactive(self) -> None:
+    def run_interactive(self, after_first_reply: Callable[[], None] | None = None) -> None:
         self.out.write("Trợ lý báo cáo Đề án 06 — gõ tin nhắn, Ctrl+D để thoát.\n\n")
         self.render(self.send("/start"))
+        if after_first_reply is not None:
+            after_first_reply()
         while True:
             try:
                 line = input("> ")

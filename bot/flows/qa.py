@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.engine import Ctx, router
 from bot.messages import Button
@@ -21,10 +22,19 @@ from db.repo import people
 from knowledge.directives import DOC_TYPE_NAMES
 from retrieval.documents import parse_date
 from retrieval.ingest import SUPPORTED
-from retrieval.library import get_library
 from retrieval.query import looks_like_question
 
+if TYPE_CHECKING:
+    from retrieval.library import Librarian
+
 UPLOAD_FLOW = "qa_upload"
+
+
+def _library(ctx: Ctx) -> Librarian:
+    """The library, imported on first use (numpy, the index): the chat's start and its first reply do not wait."""
+    from retrieval.library import get_library
+
+    return get_library(ctx.settings)
 
 
 class UploadState(FlowState):
@@ -40,7 +50,7 @@ _FIELDS = {"so hieu": "so_hieu", "so": "so_hieu", "ngay": "issued_on", "co quan"
 
 def _answer(ctx: Ctx, question: str) -> None:
     unit = ctx.unit
-    ans = get_library(ctx.settings).ask(question, unit_id=unit.id if unit else None, s=ctx.s)
+    ans = _library(ctx).ask(question, unit_id=unit.id if unit else None, s=ctx.s)
     ctx.say(ans.answer)
 
 
@@ -68,7 +78,7 @@ def upload_help(ctx: Ctx) -> None:
 @router.intent(priority=50)
 def question_intent(ctx: Ctx) -> bool:
     ctx.require_role(*people.ROLES)  # an officer whose access was revoked asks nothing more
-    lib = get_library(ctx.settings)
+    lib = _library(ctx)
     if not looks_like_question(ctx.text, lib.ready(ctx.s).docs):
         return False
     _answer(ctx, ctx.text)
@@ -101,7 +111,7 @@ def upload(ctx: Ctx) -> bool:
         raise InvalidInput(f.unreadable)
     if f.text_path is None:  # the channel reads files before the transaction; one that did not cannot upload
         raise InvalidInput("Chưa đọc được tệp này. Anh/chị vui lòng gửi lại.")
-    lib = get_library(ctx.settings)
+    lib = _library(ctx)
     _, meta = lib.read_upload(f.text_path)  # the text, read by the channel's worker: fast, inside the transaction
     row = lib.add_file(f.text_path, meta, added_by=ctx.me.id, confirmed=False, sync=False, s=ctx.s,
                        file_name=f.name)
@@ -167,6 +177,6 @@ def confirm_upload(ctx: Ctx) -> None:
         return
     row.confirmed = True
     ctx.s.flush()
-    result = get_library(ctx.settings).sync(s=ctx.s)
+    result = _library(ctx).sync(s=ctx.s)
     label = row.so_hieu or row.title
     ctx.say(f"Đã thêm {label} vào thư viện ({result.added} đoạn). Từ nay câu trả lời ưu tiên toàn văn này.")
