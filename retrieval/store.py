@@ -60,10 +60,11 @@ class VectorStore:
                                                                metadata=_METADATA)
             hnsw = (getattr(collection, "configuration", None) or {}).get("hnsw") or {}
             if hnsw.get("sync_threshold", SYNC_THRESHOLD) != SYNC_THRESHOLD:  # created with Chroma's default
+                from chromadb.errors import ChromaError
+
                 try:
                     collection.modify(configuration={"hnsw": {"sync_threshold": SYNC_THRESHOLD}})
-                except Exception:  # a tuning: never in the way of a question (seen once: "database
-                    # is locked"; a server may refuse it); the next process tries again
+                except ChromaError:  # seen once: "database is locked"; the next process tries again
                     log.info("Chroma's sync threshold not changed this time", exc_info=True)
             self._collection = collection
         return self._collection
