@@ -5,16 +5,10 @@ The collection is created with no embedding function of Chroma's own (our embedd
 vector), so Chroma never tries to download its default model. One collection per embedding model, so
 switching EMBEDDING_BACKEND never mixes vector spaces. Reads of ids are paged: one unpaged `get` of a large
 collection fails in SQLite ("too many SQL variables" above 32,766 passages).
-
-Chroma saves its HNSW index every `SYNC_THRESHOLD` written vectors; a process opening the collection replays
-into it every vector written since (in the first operation). Chroma's default, 1,000, left the demo's 948
-passages to be replayed by every `baocao ask` (0.17 s); at 100 the replay takes ~10 ms, and an index of 100,000
-passages is saved once per ~100 new ones (a few approvals) instead of per 1,000.
 """
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Iterator, Sequence
 from urllib.parse import urlparse
 
@@ -22,12 +16,9 @@ import numpy as np
 
 from common.settings import Settings
 
-log = logging.getLogger(__name__)
-
 COLLECTION_PREFIX = "thu_vien"
 PAGE = 5000  # ids per read (well under SQLite's 32,766 variables)
-SYNC_THRESHOLD = 100
-_METADATA = {"hnsw:space": "cosine", "hnsw:sync_threshold": SYNC_THRESHOLD}
+_METADATA = {"hnsw:space": "cosine"}
 
 
 def collection_name(model_id: str) -> str:
@@ -56,17 +47,8 @@ class VectorStore:
     @property
     def collection(self):
         if self._collection is None:
-            collection = self.client.get_or_create_collection(self.name, embedding_function=None,
-                                                               metadata=_METADATA)
-            hnsw = (getattr(collection, "configuration", None) or {}).get("hnsw") or {}
-            if hnsw.get("sync_threshold", SYNC_THRESHOLD) != SYNC_THRESHOLD:  # created with Chroma's default
-                from chromadb.errors import ChromaError
-
-                try:
-                    collection.modify(configuration={"hnsw": {"sync_threshold": SYNC_THRESHOLD}})
-                except ChromaError:  # seen once: "database is locked"; the next process tries again
-                    log.info("Chroma's sync threshold not changed this time", exc_info=True)
-            self._collection = collection
+            self._collection = self.client.get_or_create_collection(self.name, embedding_function=None,
+                                                                     metadata=_METADATA)
         return self._collection
 
     def count(self) -> int:

@@ -106,19 +106,3 @@ def test_console_starts_background_work_after_its_first_reply(lines, expected):
     chat = ConsoleChat(_Echo(events), "can_bo", out=Out())  # type: ignore[arg-type]
     chat.run_lines(io.StringIO(lines), after_first_reply=lambda: events.append("started"))
     assert events == expected
-
-
-def test_the_vector_index_is_saved_often_enough_for_a_fast_first_query(tmp_path):
-    """A new collection, and one an earlier version created with Chroma's default (1,000), save their HNSW index
-    every SYNC_THRESHOLD vectors: a new process then replays few of them before its first query."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    from retrieval.store import SYNC_THRESHOLD, VectorStore, collection_name
-
-    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
-    client.get_or_create_collection(collection_name("old"), embedding_function=None, metadata={"hnsw:space": "cosine"})
-    for model in ("old", "new"):
-        VectorStore(client, model).collection  # noqa: B018 - opening it is the point
-        hnsw = client.get_collection(collection_name(model)).configuration["hnsw"]
-        assert (hnsw["sync_threshold"], hnsw["space"]) == (SYNC_THRESHOLD, "cosine"), model
