@@ -22,8 +22,8 @@ def _statements_per_message(engine) -> list[int]:
 
 
 @pytest.mark.parametrize("history", [0, 52])
-def test_a_figure_message_stays_within_the_statement_budget(tmp_path, history):
-    engine = _setup(f"sqlite:///{tmp_path / 'b.sqlite3'}", history, tmp_path)
+def test_a_figure_message_stays_within_the_statement_budget(db_url, tmp_path, history):
+    engine = _setup(db_url, history, tmp_path)
     counts = _statements_per_message(engine)
     engine.db.dispose()
     assert max(counts) <= BUDGET, counts

@@ -45,8 +45,9 @@ def lock(s: Session, report: Report) -> Report:
     held = s.info.setdefault("locked_reports", set())
     if report.id not in held and is_postgres(s):
         s.flush()
-        s.execute(select(Report).where(Report.id == report.id).with_for_update()
-                  .execution_options(populate_existing=True)).scalar_one()  # consumed: the object is refreshed
+        s.execute(select(Report).options(joinedload(Report.period)).where(Report.id == report.id)
+                  .with_for_update(of=Report).execution_options(populate_existing=True)
+                  ).scalar_one()  # consumed: the object is refreshed (its period too: it is read next)
         held.add(report.id)
     return report
 
@@ -83,10 +84,21 @@ _FIGURES = "report_figures"  # session.info key: report id -> its figures, read 
 
 def current_figures(s: Session, report: Report) -> dict[str, Figure]:
     """The report's figures under its lock, fresh from the database once per transaction; the writes below keep
-    the result current (a caller that checks values before writing and the write share one read)."""
-    lock(s, report)
+    the result current (a caller that checks values before writing and the write share one read). On
+    PostgreSQL the lock and the read are one statement."""
     cache = s.info.setdefault(_FIGURES, {})
-    if report.id not in cache:
+    if report.id in cache:
+        return cache[report.id]
+    held = s.info.setdefault("locked_reports", set())
+    if report.id not in held and is_postgres(s):
+        s.flush()
+        rows = s.execute(select(Report, Figure).outerjoin(Figure, Figure.report_id == Report.id)
+                         .options(joinedload(Report.period)).where(Report.id == report.id).with_for_update(of=Report)
+                         .execution_options(populate_existing=True)).all()
+        held.add(report.id)
+        cache[report.id] = {f.indicator: f for _, f in rows if f is not None}
+    else:
+        lock(s, report)
         q = select(Figure).where(Figure.report_id == report.id).execution_options(populate_existing=True)
         cache[report.id] = {f.indicator: f for f in s.scalars(q)}
     return cache[report.id]
