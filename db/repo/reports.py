@@ -84,21 +84,12 @@ _FIGURES = "report_figures"  # session.info key: report id -> its figures, read 
 
 def current_figures(s: Session, report: Report) -> dict[str, Figure]:
     """The report's figures under its lock, fresh from the database once per transaction; the writes below keep
-    the result current (a caller that checks values before writing and the write share one read). On
-    PostgreSQL the lock and the read are one statement."""
+    the result current (a caller that checks values before writing and the write share one read). Read in a
+    statement after the lock's: on PostgreSQL a statement that waited for the lock still reads other tables
+    as they were when it started (the lock and the figures in one statement let revisions record stale values)."""
+    lock(s, report)
     cache = s.info.setdefault(_FIGURES, {})
-    if report.id in cache:
-        return cache[report.id]
-    held = s.info.setdefault("locked_reports", set())
-    if report.id not in held and is_postgres(s):
-        s.flush()
-        rows = s.execute(select(Report, Figure).outerjoin(Figure, Figure.report_id == Report.id)
-                         .options(joinedload(Report.period)).where(Report.id == report.id).with_for_update(of=Report)
-                         .execution_options(populate_existing=True)).all()
-        held.add(report.id)
-        cache[report.id] = {f.indicator: f for _, f in rows if f is not None}
-    else:
-        lock(s, report)
+    if report.id not in cache:
         q = select(Figure).where(Figure.report_id == report.id).execution_options(populate_existing=True)
         cache[report.id] = {f.indicator: f for f in s.scalars(q)}
     return cache[report.id]
