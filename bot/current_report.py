@@ -20,15 +20,15 @@ def this_week(ctx: Ctx, unit: Unit) -> PeriodSpec:
     return current_period("tuan", ctx.today(), periods.unit_calendar(unit))
 
 
-def active_report(ctx: Ctx, *roles: str, create: bool = True) -> Report:
+def active_report(ctx: Ctx, *roles: str, create: bool = True, lock: bool = False) -> Report:
     """The report in this chat's state if it belongs to the officer's unit; else the current week's.
 
     Raises a polite OfficerError when the officer lacks `roles` in the unit, or when there is none and
-    `create` is False.
+    `create` is False. `lock`: the caller changes the report's content (its lock is then taken with the read).
     """
     unit = ctx.require_role(*(roles or ("reporter", "approver", "admin")))
     if ctx.report_id is not None:
-        r = reports.report_for_unit(ctx.s, ctx.report_id, unit.id)
+        r = reports.report_for_unit(ctx.s, ctx.report_id, unit.id, lock=lock)
         if r is not None:
             return r
     if not create:

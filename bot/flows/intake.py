@@ -276,11 +276,11 @@ def _report_for(ctx: Ctx, res: ParseResult) -> tuple[Report, PeriodSpec | None]:
     """The report a message's figures go to, and a period it only mentions in passing (asked about first)."""
     unit = ctx.require_role(*WRITERS)
     if res.period is None:
-        return active_report(ctx, *WRITERS), None
+        return active_report(ctx, *WRITERS, lock=True), None
     spec = on_calendar(res.period, periods.unit_calendar(unit))
     if _labelled_period(ctx, unit, ctx.text) == spec:  # before any other report is opened: none is made empty
         return open_report(ctx, unit, spec), None
-    current = active_report(ctx, *WRITERS)
+    current = active_report(ctx, *WRITERS, lock=True)
     if (current.period.kind, current.period.start, current.period.end) == (spec.kind, spec.start, spec.end):
         return current, None
     return current, spec
@@ -488,7 +488,7 @@ def on_button(ctx: Ctx) -> None:
     if st is None or expired or action not in ("skip", "none", "replace", "keep"):
         ctx.say("Nút này đã hết hiệu lực. Gõ /baocao để tiếp tục nhập số liệu.")
         return
-    report = active_report(ctx, *WRITERS)
+    report = active_report(ctx, *WRITERS, lock=True)
     if action == "skip":
         ctx.enter(IntakeState(skipped=sorted(set(st.skipped) | set(st.asked))), "ask")
         ask_next(ctx, report, "Đã bỏ qua, sẽ không hỏi lại lần này.\n\n")

@@ -69,10 +69,17 @@ def touch(report: Report) -> None:
         s.info.setdefault(TOUCHED, set()).add(report.id)
 
 
-def report_for_unit(s: Session, report_id: int, unit_id: int) -> Report | None:
-    """A report, only if it belongs to `unit_id` (authorization is per unit)."""
-    return s.scalar(select(Report).options(joinedload(Report.period))
-                    .where(Report.id == report_id, Report.unit_id == unit_id))
+def report_for_unit(s: Session, report_id: int, unit_id: int, lock: bool = False) -> Report | None:
+    """A report, only if it belongs to `unit_id` (authorization is per unit); with `lock`, under its row lock
+    (see `lock`) taken by the same statement."""
+    q = select(Report).options(joinedload(Report.period)).where(Report.id == report_id, Report.unit_id == unit_id)
+    held = s.info.setdefault("locked_reports", set())
+    if not (lock and is_postgres(s)) or report_id in held:
+        return s.scalar(q)
+    report = s.scalar(q.with_for_update(of=Report).execution_options(populate_existing=True))
+    if report is not None:
+        held.add(report.id)
+    return report
 
 
 def figures_of(s: Session, report_id: int) -> list[Figure]:
