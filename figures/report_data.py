@@ -8,6 +8,7 @@ them again when the token differs (another process's change included).
 """
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
@@ -71,9 +72,10 @@ def period_figures(s: Session, report: Report) -> PeriodFigures:
     return PeriodFigures(period_spec(report), _figures_by_report(s, [report.id])[report.id])
 
 
-_KEPT = 256  # histories kept per process (a province's communes, each on its current week)
+_KEPT = 256  # histories kept per process, the least recently stored dropped first
 # (database, unit id, period kind, period start, limit) -> (token, history newest first)
 _histories: OrderedDict[tuple, tuple[tuple, tuple[PeriodFigures, ...]]] = OrderedDict()
+_histories_lock = threading.Lock()
 _NO_HISTORY = (0, None, 0)  # the token of a unit without prior reports
 
 # Built once (this runs on every figure message); parameters: unit_id, kind, before, limit.
@@ -94,15 +96,15 @@ def history_of(s: Session, report: Report, limit: int = 12) -> list[PeriodFigure
     params = {"unit_id": report.unit_id, "kind": p.kind, "before": p.start, "limit": limit}
     kept = _histories.get(key)
     if kept is not None and tuple(s.execute(_TOKEN, params).one()) == kept[0]:
-        _histories.move_to_end(key)
         return list(kept[1])
     by_report, token = _load(s, _HISTORY, params)
     history = tuple(by_report.values())[::-1]
     if not s.info.get(TOUCHED, set()) - {report.id}:  # no change to the unit's history may still roll back
-        _histories[key] = (token or _NO_HISTORY, history)
-        _histories.move_to_end(key)
-        if len(_histories) > _KEPT:
-            _histories.popitem(last=False)
+        with _histories_lock:  # channels handle updates in several threads
+            _histories[key] = (token or _NO_HISTORY, history)
+            _histories.move_to_end(key)
+            if len(_histories) > _KEPT:
+                _histories.popitem(last=False)
     return list(history)
 
 
