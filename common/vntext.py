@@ -18,8 +18,12 @@ class _Marks(dict):
 
     def __missing__(self, cp: int) -> int | None:
         kept = None if unicodedata.category(chr(cp)) == "Mn" else cp
-        self[cp] = kept
+        if cp < _KEPT_BELOW:  # Latin, Vietnamese and combining marks; hostile text cannot grow the table
+            self[cp] = kept
         return kept
+
+
+_KEPT_BELOW = 0x2000
 
 
 # đ/Đ are not decomposed by NFD, so they are mapped explicitly.

@@ -47,3 +47,13 @@ def test_strip_diacritics_drops_exactly_the_combining_marks():
     assert [strip_diacritics(c) for c in chars] == [reference(c) for c in chars]
     text = "Đề án 06: cấp Căn cước cho 1.389 người – tỷ lệ 58,8% (Hòa An, ĐĐ)"
     assert strip_diacritics(text) == reference(text) == "De an 06: cap Can cuoc cho 1.389 nguoi – ty le 58,8% (Hoa An, DD)"
+
+
+def test_folding_any_text_keeps_the_marks_table_small():
+    """A hostile message of every CJK character folds as it is and leaves no per-character memory behind."""
+    from common.vntext import _STRIP
+
+    cjk = "".join(chr(cp) for cp in range(0x4E00, 0xA000))
+    before = len(_STRIP)
+    assert fold(cjk) == cjk
+    assert len(_STRIP) == before
